@@ -1,0 +1,49 @@
+"""The ``geomap`` command line: a thin layer over the pipeline, one module per command."""
+
+from __future__ import annotations
+
+import click
+
+from geomap import __version__
+from geomap.errors import InputError
+
+
+class GeomapGroup(click.Group):
+    """Turns :class:`InputError` into ``file:line:col: message`` lines and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            count = len(error.problems)
+            if count > 1:
+                click.echo(f"geomap: {count} problems found", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=GeomapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geomap")
+def cli() -> None:
+    """Dated maps of who controls what in a conflict, from sourced YAML snapshots.
+
+    Dates are YYYY, YYYY-MM or YYYY-MM-DD; a partial date means the end of its period
+    (2017-11 is the state on 30 November 2017).
+    """
+
+
+def _register() -> None:
+    from geomap.cli.render import render
+    from geomap.cli.state import state
+    from geomap.cli.validate import validate
+
+    for command in (render, state, validate):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="geomap")

@@ -1,0 +1,100 @@
+"""Writing output files: atomically, reproducibly, and never over a file geomap did not write."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from geomap import __version__
+from geomap.errors import InputError, Location
+
+FORMATS = ("png", "svg", "pdf")
+CREATOR = f"geomap {__version__}"
+_MARKER = b"geomap"
+
+
+def written_by_geomap(path: Path) -> bool:
+    """True if ``path`` carries geomap's creator mark (PNG text chunk, SVG/PDF metadata)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+            if _MARKER in head:
+                return True
+            handle.seek(max(0, path.stat().st_size - 64 * 1024))
+            return _MARKER in handle.read()
+    except OSError:
+        return False
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse to replace a file geomap did not write (unless ``force``) or a folder."""
+    if path.is_dir():
+        raise InputError.at(Location.of_file(path), "is a folder; give a file name to write")
+    if path.exists() and not force and not written_by_geomap(path):
+        raise InputError.at(
+            Location.of_file(path),
+            "exists and was not written by geomap; refusing to overwrite it (use --force)",
+        )
+    if not path.parent.is_dir():
+        raise InputError.at(Location.of_file(path.parent), "output folder does not exist")
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temp_path)`` on a temporary file beside ``path``, then rename it into place.
+
+    A failure or an interruption (Ctrl-C) leaves no partial file: the temporary file is removed.
+    """
+    path = Path(path)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise InputError.at(
+            Location.of_file(path), f"cannot write here: {error.strerror}"
+        ) from None
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        with temp.open("rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as error:
+        raise InputError.at(
+            Location.of_file(path), f"cannot write the file: {error.strerror or error}"
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return path
+
+
+def savefig_metadata(fmt: str) -> dict:
+    """Metadata that marks geomap's files and keeps them byte-identical run after run."""
+    if fmt == "png":
+        return {"Software": CREATOR}
+    if fmt == "svg":
+        return {"Creator": CREATOR, "Date": None}
+    if fmt == "pdf":
+        return {"Creator": CREATOR, "CreationDate": None, "ModDate": None}
+    return {}
+
+
+def format_for(path: Path, fmt: str | None) -> str:
+    """The output format: ``fmt`` if given, else the file's suffix, else PNG."""
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix:
+        raise InputError.at(
+            Location.of_file(path),
+            f"unknown output format '.{suffix}' (expected one of: {', '.join(FORMATS)})",
+        )
+    return "png"

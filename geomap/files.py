@@ -1,0 +1,50 @@
+"""Reading a user's text file safely: size limit, UTF-8, no binaries, clear messages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from geomap.errors import InputError, Location
+
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+"""Larger input files are refused before they are read (snapshots are a few kB)."""
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """The text of ``path`` decoded as UTF-8, or an :class:`InputError` saying what is wrong."""
+    path = Path(path)
+    where = Location.of_file(path)
+    try:
+        if path.is_dir():
+            raise InputError.at(where, "is a folder, expected a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError.at(
+                where,
+                f"file is too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)",
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError.at(where, "file not found") from None
+    except PermissionError:
+        raise InputError.at(where, "cannot read the file: permission denied") from None
+    except IsADirectoryError:
+        raise InputError.at(where, "is a folder, expected a file") from None
+    except OSError as error:
+        raise InputError.at(where, f"cannot read the file: {error.strerror}") from None
+    if len(data) > max_bytes:
+        raise InputError.at(where, f"file is too large (the limit is {max_bytes / 1e6:.0f} MB)")
+    if b"\x00" in data[:8192]:
+        raise InputError.at(where, "is a binary file, expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError.at(
+            Location(where.path, line, column),
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")

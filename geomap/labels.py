@@ -1,0 +1,99 @@
+"""Label placement without overlaps (pure: boxes in pixels in, chosen positions out).
+
+Labels are placed greedily in priority order; each tries the positions around its marker in a
+fixed order and takes the first that hits no marker, no placed label, no obstacle and stays
+inside the frame. A label that fits nowhere is dropped, so lower-ranked labels give way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
+
+# (dx, dy, horizontal alignment, vertical alignment) as multiples of the marker radius + gap
+POSITIONS: tuple[tuple[int, int, str, str], ...] = (
+    (1, 0, "left", "center"),  # right
+    (-1, 0, "right", "center"),  # left
+    (0, 1, "center", "bottom"),  # above
+    (0, -1, "center", "top"),  # below
+    (1, 1, "left", "bottom"),  # above right
+    (-1, 1, "right", "bottom"),  # above left
+    (1, -1, "left", "top"),  # below right
+    (-1, -1, "right", "top"),  # below left
+)
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    key: str
+    x: float  # marker centre, pixels
+    y: float
+    radius: float  # marker radius, pixels
+    width: float  # text size, pixels
+    height: float
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    key: str
+    x: float  # text anchor, pixels
+    y: float
+    ha: str
+    va: str
+    box: Box
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _box(x: float, y: float, width: float, height: float, ha: str, va: str) -> Box:
+    x0 = {"left": x, "right": x - width, "center": x - width / 2}[ha]
+    y0 = {"bottom": y, "top": y - height, "center": y - height / 2}[va]
+    return (x0, y0, x0 + width, y0 + height)
+
+
+def marker_box(request: LabelRequest) -> Box:
+    r = request.radius
+    return (request.x - r, request.y - r, request.x + r, request.y + r)
+
+
+def place_labels(
+    requests: Sequence[LabelRequest],
+    frame: Box,
+    obstacles: Iterable[Box] = (),
+    gap: float = 2.0,
+    padding: float = 1.0,
+) -> list[PlacedLabel]:
+    """Place ``requests`` (already in priority order) without overlaps; returns those placed."""
+    taken: list[Box] = [marker_box(r) for r in requests]
+    taken.extend(obstacles)
+    marker_count = len(requests)
+    placed: list[PlacedLabel] = []
+    for index, request in enumerate(requests):
+        for dx, dy, ha, va in POSITIONS:
+            offset = request.radius + gap
+            diagonal = 0.72 if dx and dy else 1.0
+            x = request.x + dx * offset * diagonal
+            y = request.y + dy * offset * diagonal
+            box = _box(x, y, request.width, request.height, ha, va)
+            padded = (box[0] - padding, box[1] - padding, box[2] + padding, box[3] + padding)
+            if not (
+                frame[0] <= box[0]
+                and box[2] <= frame[2]
+                and frame[1] <= box[1]
+                and box[3] <= frame[3]
+            ):
+                continue
+            if any(
+                overlaps(padded, other)
+                for i, other in enumerate(taken)
+                if i != index or i >= marker_count
+            ):
+                continue
+            placed.append(PlacedLabel(request.key, x, y, ha, va, box))
+            taken.append(padded)
+            break
+    return placed

@@ -1,0 +1,734 @@
+"""Drawing a map with matplotlib (the only module besides export that touches it).
+
+A :class:`MapCanvas` draws what never changes once (basemap, furniture) and then redraws only the
+control layer for each date, so a series reuses one figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from geomap.dates import long_date
+from geomap.export import savefig_metadata, write_atomically
+from geomap.join import PlaceOnMap
+from geomap.labels import LabelRequest, place_labels
+from geomap.model import Faction
+from geomap.projection import (
+    fit_bounds_to_aspect,
+    project_xy,
+    projected_bounds,
+)
+from geomap.style import Style
+
+# Vertical layout of the figure, as fractions of its height.
+MAP_AXES = (0.0, 0.045, 1.0, 0.855)  # left, bottom, width, height
+TITLE_Y = 0.972
+SUBTITLE_Y = 0.922
+CREDIT_Y = 0.016
+
+LEFT_HALF = MarkerStyle(MplPath.wedge(90, 270))
+RIGHT_HALF = MarkerStyle(MplPath.wedge(-90, 90))
+STALE_ALPHA = 0.45
+UNKNOWN_COLOUR = "#ffffff"
+
+Z_LAND, Z_PROVINCE, Z_LAKE, Z_RIVER, Z_BORDER = 1, 2, 3, 4, 5
+Z_COUNTRY_LABEL, Z_AREA, Z_RING, Z_MARKER, Z_LABEL, Z_FURNITURE = 6, 7, 8, 9, 10, 11
+
+
+def rc_params(style: Style) -> dict:
+    """Every rc parameter geomap relies on, so a user's matplotlibrc cannot change the output."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [style.font_family, "DejaVu Sans"],
+        "svg.hashsalt": "geomap",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "path.simplify": True,
+        "text.color": style.colours["text"],
+        "axes.unicode_minus": False,
+        "legend.frameon": True,
+    }
+
+
+def geometry_path(geometry) -> MplPath:
+    """A matplotlib path for a shapely (multi)polygon or (multi)line, holes included."""
+    import shapely
+
+    parts = shapely.get_parts(geometry)
+    vertices: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for part in parts:
+        if part.geom_type == "Polygon":
+            rings = [part.exterior, *part.interiors]
+            closed = True
+        else:
+            rings = [part]
+            closed = False
+        for ring in rings:
+            xy = np.asarray(ring.coords)[:, :2]
+            if len(xy) < 2:
+                continue
+            ring_codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            ring_codes[0] = MplPath.MOVETO
+            if closed:
+                ring_codes[-1] = MplPath.CLOSEPOLY
+            vertices.append(xy)
+            codes.append(ring_codes)
+    if not vertices:
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """What a frame needs besides the places: its day and the scenario's words."""
+
+    day: date
+    title: str
+    subtitle: str
+
+
+class MapCanvas:
+    """One figure: basemap and furniture drawn once, control layer redrawn per date."""
+
+    def __init__(
+        self,
+        *,
+        style: Style,
+        factions: dict[str, Faction],
+        basemap: dict,
+        projection: str,
+        extent_lonlat: tuple[float, float, float, float],
+        focus_countries: Sequence[str] = (),
+        attribution: str = "",
+        size_px: tuple[int, int] | None = None,
+        dpi: int | None = None,
+    ):
+        self.style = style
+        self.factions = factions
+        self.projection = projection
+        self.dpi = dpi or style.dpi
+        width_px, height_px = size_px or style.size_px
+        self.size_px = (int(width_px), int(height_px))
+        self._rc = rc_params(style)
+        self._dynamic: list = []
+        with matplotlib.rc_context(self._rc):
+            self.figure = Figure(
+                figsize=(width_px / self.dpi, height_px / self.dpi),
+                dpi=self.dpi,
+                facecolor="white",
+            )
+            FigureCanvasAgg(self.figure)
+            self.ax = self.figure.add_axes(MAP_AXES)
+            self.ax.set_axis_off()
+            self.ax.set_facecolor(style.colours["background"])
+            axes_w = width_px * MAP_AXES[2]
+            axes_h = height_px * MAP_AXES[3]
+            bounds = projected_bounds(projection, extent_lonlat)
+            self.bounds = fit_bounds_to_aspect(bounds, axes_w, axes_h)
+            x0, y0, x1, y1 = self.bounds
+            self.ax.set_xlim(x0, x1)
+            self.ax.set_ylim(y0, y1)
+            self.ax.set_aspect("auto")
+            self.ax.add_patch(
+                Rectangle(
+                    (x0, y0),
+                    x1 - x0,
+                    y1 - y0,
+                    facecolor=style.colours["background"],
+                    edgecolor="none",
+                    zorder=0,
+                )
+            )
+            self._obstacles_px: list[tuple[float, float, float, float]] = []
+            self._draw_basemap(basemap, focus_countries)
+            self._draw_scale_bar()
+            self._draw_north_arrow()
+            self.figure.text(
+                0.008,
+                CREDIT_Y,
+                attribution,
+                fontsize=style.font_sizes["credit"],
+                color="#555555",
+                ha="left",
+                va="center",
+                wrap=False,
+            )
+
+    # ----------------------------------------------------------------- static layers
+    def _data_to_px(self, x, y) -> np.ndarray:
+        return self.ax.transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
+
+    def _add_path(self, geometry, **kwargs) -> None:
+        patch = PathPatch(geometry_path(geometry), **kwargs)
+        self.ax.add_patch(patch)
+
+    def _draw_basemap(self, basemap: dict, focus_countries: Sequence[str]) -> None:
+        colours, widths = self.style.colours, self.style.line_widths
+        countries = basemap.get("countries")
+        if countries is not None:
+            for country_id, geometry in zip(countries.ids, countries.geometries, strict=True):
+                focus = country_id in focus_countries
+                self._add_path(
+                    geometry,
+                    facecolor=colours["focus_land" if focus else "land"],
+                    edgecolor="none",
+                    zorder=Z_LAND,
+                )
+        provinces = basemap.get("provinces")
+        if provinces is not None:
+            for geometry in provinces.geometries:
+                self._add_path(
+                    geometry,
+                    facecolor="none",
+                    edgecolor=colours["province"],
+                    linewidth=widths["province"],
+                    zorder=Z_PROVINCE,
+                )
+        lakes = basemap.get("lakes")
+        if lakes is not None:
+            for geometry in lakes.geometries:
+                self._add_path(
+                    geometry,
+                    facecolor=colours["lake"],
+                    edgecolor=colours["river"],
+                    linewidth=0.3,
+                    zorder=Z_LAKE,
+                )
+        rivers = basemap.get("rivers")
+        if rivers is not None:
+            for geometry in rivers.geometries:
+                self._add_path(
+                    geometry,
+                    facecolor="none",
+                    edgecolor=colours["river"],
+                    linewidth=widths["river"],
+                    capstyle="round",
+                    joinstyle="round",
+                    zorder=Z_RIVER,
+                )
+        if countries is not None:
+            for geometry in countries.geometries:
+                self._add_path(
+                    geometry,
+                    facecolor="none",
+                    edgecolor=colours["border"],
+                    linewidth=widths["border"],
+                    zorder=Z_BORDER,
+                )
+            self._draw_country_labels(countries)
+
+    def _draw_country_labels(self, countries) -> None:
+        import shapely
+        from shapely.geometry import box
+
+        view = box(*self.bounds)
+        renderer = self.figure.canvas.get_renderer()
+        for name, geometry in zip(countries.names, countries.geometries, strict=True):
+            visible = shapely.intersection(geometry, view)
+            if visible.is_empty or visible.area < 0.02 * view.area:
+                continue
+            point = shapely.maximum_inscribed_circle(visible, tolerance=2000).coords[0]
+            text = self.ax.text(
+                point[0],
+                point[1],
+                " ".join(name.upper()),
+                fontsize=self.style.font_sizes["country"],
+                color=self.style.colours["country_label"],
+                ha="center",
+                va="center",
+                zorder=Z_COUNTRY_LABEL,
+            )
+            self._obstacles_px.append(tuple(text.get_window_extent(renderer).extents))
+
+    def _draw_scale_bar(self) -> None:
+        x0, y0, x1, y1 = self.bounds
+        width_km = (x1 - x0) / 1000
+        length_km = min((50, 100, 150, 200, 250, 300, 500), key=lambda v: abs(v - width_km / 6))
+        height = (y1 - y0) * 0.008
+        right = x1 - (x1 - x0) * 0.03
+        left = right - length_km * 1000
+        bottom = y0 + (y1 - y0) * 0.035
+        half = length_km * 500
+        for index in range(2):
+            self.ax.add_patch(
+                Rectangle(
+                    (left + index * half, bottom),
+                    half,
+                    height,
+                    facecolor="#333333" if index == 0 else "white",
+                    edgecolor="#333333",
+                    linewidth=0.6,
+                    zorder=Z_FURNITURE,
+                )
+            )
+        size = self.style.font_sizes["legend"]
+        for x, text in ((left, "0"), (left + half, f"{length_km // 2:g}"), (right, "")):
+            self.ax.text(
+                x,
+                bottom + height * 1.6,
+                text,
+                fontsize=size,
+                ha="center",
+                va="bottom",
+                zorder=Z_FURNITURE,
+            )
+        self.ax.text(
+            right,
+            bottom + height * 1.6,
+            f"{length_km} km",
+            fontsize=size,
+            ha="center",
+            va="bottom",
+            zorder=Z_FURNITURE,
+        )
+        corners = self._data_to_px([left, right], [bottom, bottom + height * 5])
+        self._obstacles_px.append(
+            (corners[0, 0] - 12, corners[0, 1] - 4, corners[1, 0] + 24, corners[1, 1] + 4)
+        )
+
+    def _draw_north_arrow(self) -> None:
+        x0, y0, x1, y1 = self.bounds
+        x = x1 - (x1 - x0) * 0.035
+        y = y1 - (y1 - y0) * 0.11
+        from pyproj import Transformer
+
+        inverse = Transformer.from_crs(self.projection, "EPSG:4326", always_xy=True)
+        lon, lat = inverse.transform(x, y)
+        nx, ny = project_xy(self.projection, [lon, lon], [lat, lat + 0.5])
+        angle = math.atan2(float(nx[1] - nx[0]), float(ny[1] - ny[0]))
+        length = (y1 - y0) * 0.05
+        dx, dy = length * math.sin(angle), length * math.cos(angle)
+        self.ax.annotate(
+            "",
+            xy=(x + dx / 2, y + dy / 2),
+            xytext=(x - dx / 2, y - dy / 2),
+            arrowprops={
+                "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
+                "color": "#333333",
+                "linewidth": 1.2,
+            },
+            zorder=Z_FURNITURE,
+        )
+        self.ax.text(
+            x + dx * 0.65,
+            y + dy * 0.65,
+            "N",
+            ha="center",
+            va="bottom",
+            fontsize=self.style.font_sizes["legend"] + 1,
+            fontweight="bold",
+            zorder=Z_FURNITURE,
+        )
+        corners = self._data_to_px([x - length, x + length], [y - length, y + length * 1.3])
+        self._obstacles_px.append(tuple(corners[0]) + tuple(corners[1]))
+
+    # ----------------------------------------------------------------- control layer
+    def _clear_dynamic(self) -> None:
+        for artist in self._dynamic:
+            artist.remove()
+        self._dynamic = []
+
+    def _colour(self, faction_id: str | None) -> str:
+        if faction_id is None or faction_id not in self.factions:
+            return UNKNOWN_COLOUR
+        return self.factions[faction_id].colour
+
+    def draw(self, frame: MapFrame, places: Sequence[PlaceOnMap]) -> None:
+        """Replace the control layer, labels, title and legend with those of ``frame``."""
+        with matplotlib.rc_context(self._rc):
+            self._clear_dynamic()
+            lon = [p.place.lonlat[0] for p in places]
+            lat = [p.place.lonlat[1] for p in places]
+            x, y = project_xy(self.projection, lon, lat)
+            self._draw_markers(places, x, y)
+            self._draw_labels(places, x, y)
+            self._draw_titles(frame)
+            self._draw_legend(places)
+
+    def _scatter(
+        self,
+        x,
+        y,
+        *,
+        marker,
+        size_pt,
+        colours,
+        zorder,
+        alpha=None,
+        edge="white",
+        edge_width=None,
+        gid=None,
+    ) -> PathCollection:
+        artist = self.ax.scatter(
+            x,
+            y,
+            s=np.square(size_pt),
+            marker=marker,
+            c=colours,
+            edgecolors=edge,
+            linewidths=self.style.line_widths["marker_edge"] if edge_width is None else edge_width,
+            alpha=alpha,
+            zorder=zorder,
+        )
+        artist.set_gid(gid)
+        self._dynamic.append(artist)
+        return artist
+
+    def _draw_markers(self, places: Sequence[PlaceOnMap], x: np.ndarray, y: np.ndarray) -> None:
+        style = self.style
+        groups: dict[tuple, list[int]] = {}
+        for index, item in enumerate(places):
+            shape = style.marker_shape(item.place.kind)
+            status = item.state.status if item.state.known else "unknown"
+            if status == "contested":
+                shape = "o"
+            groups.setdefault((status, shape, item.stale), []).append(index)
+        for (status, shape, stale), indices in sorted(groups.items()):
+            alpha = STALE_ALPHA if stale else None
+            xs, ys = x[indices], y[indices]
+            sizes = np.array([style.marker_size(places[i].place.rank) for i in indices])
+            holders = [self._colour(places[i].state.holder) for i in indices]
+            others = [self._colour(places[i].state.by) for i in indices]
+            gid = f"places-{status}-{shape}{'-stale' if stale else ''}"
+            if status == "contested":
+                self._scatter(
+                    xs,
+                    ys,
+                    marker=LEFT_HALF,
+                    size_pt=sizes,
+                    colours=holders,
+                    zorder=Z_MARKER,
+                    alpha=alpha,
+                    edge="none",
+                    gid=gid + "-holder",
+                )
+                self._scatter(
+                    xs,
+                    ys,
+                    marker=RIGHT_HALF,
+                    size_pt=sizes,
+                    colours=others,
+                    zorder=Z_MARKER,
+                    alpha=alpha,
+                    edge="none",
+                    gid=gid + "-by",
+                )
+                self._scatter(
+                    xs,
+                    ys,
+                    marker="o",
+                    size_pt=sizes,
+                    colours="none",
+                    zorder=Z_MARKER,
+                    alpha=alpha,
+                    edge="white",
+                    gid=gid + "-edge",
+                )
+                continue
+            if status == "besieged":
+                self._scatter(
+                    xs,
+                    ys,
+                    marker="o",
+                    size_pt=sizes * 1.75,
+                    colours=others,
+                    zorder=Z_RING,
+                    alpha=alpha,
+                    gid=gid + "-by",
+                )
+            if status == "unknown":
+                self._scatter(
+                    xs,
+                    ys,
+                    marker=shape,
+                    size_pt=sizes * 0.8,
+                    colours=holders,
+                    zorder=Z_MARKER,
+                    edge="#555555",
+                    gid=gid,
+                )
+                continue
+            self._scatter(
+                xs,
+                ys,
+                marker=shape,
+                size_pt=sizes,
+                colours=holders,
+                zorder=Z_MARKER,
+                alpha=alpha,
+                gid=gid + "-holder",
+            )
+
+    def _draw_labels(self, places: Sequence[PlaceOnMap], x: np.ndarray, y: np.ndarray) -> None:
+        style = self.style
+        renderer = self.figure.canvas.get_renderer()
+        pixels = self._data_to_px(x, y)
+        scale = self.dpi / 72
+        x0, y0 = self.ax.transAxes.transform((0, 0))
+        x1, y1 = self.ax.transAxes.transform((1, 1))
+        requests, fonts = [], {}
+        from matplotlib.font_manager import FontProperties
+
+        for index, item in enumerate(places):
+            if item.place.rank > style.label_max_rank:
+                continue
+            major = item.place.rank == 1
+            size = style.font_sizes["label_major" if major else "label"]
+            prop = FontProperties(
+                family="sans-serif", size=size, weight="bold" if major else "normal"
+            )
+            width, height, _ = renderer.get_text_width_height_descent(
+                item.place.name, prop, ismath=False
+            )
+            radius = style.marker_size(item.place.rank) * scale / 2
+            if item.state.status == "besieged":
+                radius *= 1.75
+            requests.append(
+                LabelRequest(
+                    item.place.id,
+                    float(pixels[index, 0]),
+                    float(pixels[index, 1]),
+                    radius,
+                    width + 2 * scale,
+                    height + 2 * scale,
+                )
+            )
+            fonts[item.place.id] = (item, prop)
+        frame = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
+        placed = place_labels(requests, frame, self._obstacles_px + self._legend_box_px())
+        inverse = self.ax.transData.inverted()
+        halo = [patheffects.withStroke(linewidth=2.2, foreground=style.colours["halo"])]
+        for label in placed:
+            item, prop = fonts[label.key]
+            dx = {"left": scale, "right": -scale, "center": 0}[label.ha]
+            dy = {"bottom": scale, "top": -scale, "center": 0}[label.va]
+            tx, ty = inverse.transform((label.x + dx, label.y + dy))
+            text = self.ax.text(
+                tx,
+                ty,
+                item.place.name,
+                fontproperties=prop,
+                ha=label.ha,
+                va="center_baseline" if label.va == "center" else label.va,
+                zorder=Z_LABEL,
+                path_effects=halo,
+                alpha=STALE_ALPHA + 0.3 if item.stale else None,
+            )
+            text.set_gid(f"label-{item.place.id}")
+            self._dynamic.append(text)
+
+    def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
+        """Space kept free for the legend in the lower-left corner of the map."""
+        x0, y0 = self.ax.transAxes.transform((0, 0))
+        x1, y1 = self.ax.transAxes.transform((0.25, 0.36))
+        return [(x0, y0, x1, y1)]
+
+    def _draw_titles(self, frame: MapFrame) -> None:
+        sizes = self.style.font_sizes
+        title = self.figure.text(
+            0.5,
+            TITLE_Y,
+            frame.title,
+            ha="center",
+            va="top",
+            fontsize=sizes["title"],
+            fontweight="bold",
+        )
+        subtitle = self.figure.text(
+            0.5,
+            SUBTITLE_Y,
+            frame.subtitle,
+            ha="center",
+            va="top",
+            fontsize=sizes["subtitle"],
+            color="#444444",
+        )
+        title.set_gid("title")
+        subtitle.set_gid("subtitle")
+        self._dynamic.extend([title, subtitle])
+
+    def _draw_legend(self, places: Sequence[PlaceOnMap]) -> None:
+        present = set()
+        statuses = set()
+        kinds = set()
+        stale = False
+        for item in places:
+            if item.state.holder:
+                present.add(item.state.holder)
+            if item.state.by:
+                present.add(item.state.by)
+            statuses.add(item.state.status)
+            kinds.add(item.place.kind)
+            stale = stale or item.stale
+        handles, labels = [], []
+        for faction in self.factions.values():
+            if faction.id in present:
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="o",
+                        markersize=8,
+                        markerfacecolor=faction.colour,
+                        markeredgecolor="white",
+                    )
+                )
+                labels.append(faction.name)
+        grey, light = "#555555", "#dddddd"
+        if "contested" in statuses:
+            handles.append(
+                (
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=LEFT_HALF,
+                        markersize=8,
+                        markerfacecolor=grey,
+                        markeredgecolor="none",
+                    ),
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=RIGHT_HALF,
+                        markersize=8,
+                        markerfacecolor=light,
+                        markeredgecolor="none",
+                    ),
+                )
+            )
+            labels.append("Contested (left: holder, right: attacker)")
+        if "besieged" in statuses:
+            handles.append(
+                (
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="o",
+                        markersize=13,
+                        markerfacecolor=light,
+                        markeredgecolor="white",
+                    ),
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="o",
+                        markersize=7.5,
+                        markerfacecolor=grey,
+                        markeredgecolor="white",
+                    ),
+                )
+            )
+            labels.append("Besieged (centre: holder, ring: besieger)")
+        if "unknown" in statuses:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=6,
+                    markerfacecolor="white",
+                    markeredgecolor=grey,
+                )
+            )
+            labels.append("No sourced claim yet")
+        shapes = self.style.marker_shapes
+        for kind, text in (
+            ("border-crossing", "Border crossing"),
+            ("dam", "Dam"),
+            ("airbase", "Airbase"),
+            ("oilfield", "Oil field / refinery"),
+        ):
+            if kind in kinds or (kind == "oilfield" and "refinery" in kinds):
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=shapes.get(kind, "o"),
+                        markersize=6,
+                        markerfacecolor=light,
+                        markeredgecolor=grey,
+                    )
+                )
+                labels.append(text)
+        if stale:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=7,
+                    markerfacecolor=grey,
+                    markeredgecolor="white",
+                    alpha=STALE_ALPHA,
+                )
+            )
+            labels.append(f"Faded: last claim over {self.style.stale_after_days} days old")
+        legend = self.ax.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0.008, 0.012),
+            fontsize=self.style.font_sizes["legend"],
+            handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
+            framealpha=0.92,
+            edgecolor="#999999",
+            borderpad=0.6,
+            labelspacing=0.45,
+            title="Held by",
+            title_fontsize=self.style.font_sizes["legend"] + 0.5,
+            alignment="left",
+        )
+        legend.set_zorder(Z_FURNITURE + 1)
+        legend.set_gid("legend")
+        self._dynamic.append(legend)
+
+    # ----------------------------------------------------------------- output
+    def save(self, path: Path, fmt: str) -> Path:
+        """Write the current frame to ``path`` atomically, with reproducible metadata."""
+
+        def write(temp: Path) -> None:
+            with matplotlib.rc_context(self._rc):
+                self.figure.savefig(
+                    temp,
+                    format=fmt,
+                    dpi=self.dpi,
+                    metadata=savefig_metadata(fmt),
+                    facecolor="white",
+                )
+
+        return write_atomically(path, write)
+
+    def to_rgba(self) -> np.ndarray:
+        """The current frame as an RGBA pixel array (for tests and animation)."""
+        with matplotlib.rc_context(self._rc):
+            self.figure.canvas.draw()
+            return np.asarray(self.figure.canvas.buffer_rgba()).copy()
+
+
+def frame_title(title: str, day: date) -> str:
+    return f"{title}, {long_date(day)}"
