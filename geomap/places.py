@@ -46,10 +46,8 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
         for place in _places_of(document, Location.of_file(path), log):
             if place.id in places:
                 first = places[place.id].location
-                log.add(
-                    place.location,
-                    f"place id '{place.id}' is used twice (first at {first})",
-                )
+                where = f"line {first.line}" if first.path == place.location.path else str(first)
+                log.add(place.location, f"place id '{place.id}' is used twice (first at {where})")
                 continue
             places[place.id] = place
     log.raise_if_any()

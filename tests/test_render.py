@@ -1,0 +1,121 @@
+"""The rendered map, checked through its artists and pixels."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from geomap.pipeline import draw_day, make_canvas
+from geomap.scenario import load_scenario
+from geomap.style import load_style
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    from conftest import MINI
+
+    scenario = load_scenario(MINI / "scenario.yaml")
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style, size_px=(800, 600), dpi=100)
+    places = draw_day(canvas, scenario, style, date(2015, 1, 31))
+    return scenario, canvas, places
+
+
+def artist(canvas, gid):
+    found = [a for a in canvas.ax.get_children() if a.get_gid() == gid]
+    assert len(found) == 1, f"expected one artist {gid}, found {len(found)}"
+    return found[0]
+
+
+def test_the_legend_lists_exactly_the_factions_present(drawn):
+    _, canvas, _ = drawn
+    labels = [t.get_text() for t in artist(canvas, "legend").get_texts()]
+    assert labels[:4] == ["Islamic State (ISIS)", "Syrian government", "SDF / YPG", "Syrian rebels"]
+    assert labels[4:] == [
+        "Contested (left: holder, right: attacker)",
+        "Besieged (centre: holder, ring: besieger)",
+        "No sourced claim yet",
+        "Dam",
+    ]
+
+
+def test_a_later_date_drops_factions_no_longer_present(drawn):
+    scenario, canvas, _ = drawn
+    style = load_style(None)
+    draw_day(canvas, scenario, style, date(2017, 11, 30))
+    labels = [t.get_text() for t in artist(canvas, "legend").get_texts()]
+    assert "Syrian rebels" not in labels
+    assert labels[:3] == ["Islamic State (ISIS)", "Syrian government", "SDF / YPG"]
+    draw_day(canvas, scenario, style, date(2015, 1, 31))
+
+
+def test_each_marker_has_its_holders_colour(drawn):
+    scenario, canvas, _ = drawn
+    held = artist(canvas, "places-held-o-holder")
+    assert [to_hex(c) for c in held.get_facecolors()] == [scenario.factions["isis"].colour]
+    besieged_core = artist(canvas, "places-besieged-o-holder")
+    ring = artist(canvas, "places-besieged-o-by")
+    # deir-ez-zor (rank 1) then kobani (rank 2): holders inside, ISIS ring outside
+    assert [to_hex(c) for c in besieged_core.get_facecolors()] == ["#d7191c", "#f2cd00"]
+    assert [to_hex(c) for c in ring.get_facecolors()] == ["#1a1a1a", "#1a1a1a"]
+    left = artist(canvas, "places-contested-o-holder")
+    right = artist(canvas, "places-contested-o-by")
+    assert [to_hex(c) for c in left.get_facecolors()] == ["#d7191c"]
+    assert [to_hex(c) for c in right.get_facecolors()] == ["#7ccd3c"]
+
+
+def test_the_title_carries_the_as_of_date(drawn):
+    _, canvas, _ = drawn
+    title = next(t for t in canvas.figure.texts if t.get_gid() == "title")
+    assert title.get_text() == "Mini scenario, 31 January 2015"
+
+
+def test_labels_do_not_overlap_each_other(drawn):
+    _, canvas, _ = drawn
+    renderer = canvas.figure.canvas.get_renderer()
+    boxes = [
+        a.get_window_extent(renderer)
+        for a in canvas.ax.texts
+        if (a.get_gid() or "").startswith("label-")
+    ]
+    assert len(boxes) == 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+
+
+def test_the_marker_pixel_is_the_holders_colour(drawn):
+    scenario, canvas, places = drawn
+    pixels = canvas.to_rgba()
+    raqqa = next(p for p in places if p.place.id == "raqqa")
+    from geomap.projection import project_xy
+
+    x, y = project_xy(scenario.projection, [raqqa.place.lonlat[0]], [raqqa.place.lonlat[1]])
+    px, py = canvas.ax.transData.transform((x[0], y[0]))
+    row = pixels.shape[0] - round(py)
+    assert tuple(pixels[row, round(px), :3]) == (0x1A, 0x1A, 0x1A)
+
+
+def test_size_and_dpi_give_the_pixel_size(drawn):
+    _, canvas, _ = drawn
+    assert canvas.to_rgba().shape == (600, 800, 4)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_vector_output_is_byte_identical_twice(drawn, tmp_path, fmt):
+    _, canvas, _ = drawn
+    first = canvas.save(tmp_path / f"a.{fmt}", fmt).read_bytes()
+    second = canvas.save(tmp_path / f"b.{fmt}", fmt).read_bytes()
+    assert first == second
+    assert b"geomap" in first
+
+
+def test_png_pixels_are_identical_twice(drawn, tmp_path):
+    from PIL import Image
+
+    _, canvas, _ = drawn
+    a = np.asarray(Image.open(canvas.save(tmp_path / "a.png", "png")))
+    b = np.asarray(Image.open(canvas.save(tmp_path / "b.png", "png")))
+    assert a.shape == (600, 800, 4)
+    assert np.array_equal(a, b)
