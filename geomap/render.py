@@ -119,27 +119,39 @@ class MapCanvas:
         attribution: str = "",
         size_px: tuple[int, int] | None = None,
         dpi: int | None = None,
+        figure: Figure | None = None,
+        rect: tuple[float, float, float, float] = MAP_AXES,
     ):
+        """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel)."""
         self.style = style
         self.factions = factions
         self.projection = projection
-        self.dpi = dpi or style.dpi
-        width_px, height_px = size_px or style.size_px
-        self.size_px = (int(width_px), int(height_px))
+        self.panel = figure is not None
         self._rc = rc_params(style)
         self._dynamic: list = []
+        self._furniture: list = []
+        self._background = None
+        self._text_sizes: dict[tuple, tuple[float, float]] = {}
         with matplotlib.rc_context(self._rc):
-            self.figure = Figure(
-                figsize=(width_px / self.dpi, height_px / self.dpi),
-                dpi=self.dpi,
-                facecolor="white",
-            )
-            FigureCanvasAgg(self.figure)
-            self.ax = self.figure.add_axes(MAP_AXES)
+            if figure is None:
+                self.dpi = dpi or style.dpi
+                width_px, height_px = size_px or style.size_px
+                figure = Figure(
+                    figsize=(width_px / self.dpi, height_px / self.dpi),
+                    dpi=self.dpi,
+                    facecolor="white",
+                )
+                FigureCanvasAgg(figure)
+            else:
+                self.dpi = figure.dpi
+                width_px, height_px = figure.get_size_inches() * figure.dpi
+            self.size_px = (round(width_px), round(height_px))
+            self.figure = figure
+            self.ax = self.figure.add_axes(rect)
             self.ax.set_axis_off()
             self.ax.set_facecolor(style.colours["background"])
-            axes_w = width_px * MAP_AXES[2]
-            axes_h = height_px * MAP_AXES[3]
+            axes_w = width_px * rect[2]
+            axes_h = height_px * rect[3]
             bounds = projected_bounds(projection, extent_lonlat)
             self.bounds = fit_bounds_to_aspect(bounds, axes_w, axes_h)
             x0, y0, x1, y1 = self.bounds
@@ -160,11 +172,17 @@ class MapCanvas:
             self._draw_basemap(basemap, focus_countries)
             self._draw_scale_bar()
             self._draw_north_arrow()
+            if not self.panel:
+                self.draw_attribution(attribution)
+
+    def draw_attribution(self, attribution: str) -> None:
+        """The data credits along the bottom edge of the figure."""
+        if attribution:
             self.figure.text(
                 0.008,
                 CREDIT_Y,
                 attribution,
-                fontsize=style.font_sizes["credit"],
+                fontsize=self.style.font_sizes["credit"],
                 color="#555555",
                 ha="left",
                 va="center",
@@ -257,6 +275,13 @@ class MapCanvas:
             )
             self._obstacles_px.append(tuple(text.get_window_extent(renderer).extents))
 
+    def _add_furniture(self, patch) -> None:
+        self.ax.add_patch(patch)
+        self._furniture.append(patch)
+
+    def _add_furniture_text(self, *args, **kwargs) -> None:
+        self._furniture.append(self.ax.text(*args, **kwargs))
+
     def _draw_scale_bar(self) -> None:
         x0, y0, x1, y1 = self.bounds
         width_km = (x1 - x0) / 1000
@@ -267,7 +292,7 @@ class MapCanvas:
         bottom = y0 + (y1 - y0) * 0.035
         half = length_km * 500
         for index in range(2):
-            self.ax.add_patch(
+            self._add_furniture(
                 Rectangle(
                     (left + index * half, bottom),
                     half,
@@ -279,8 +304,8 @@ class MapCanvas:
                 )
             )
         size = self.style.font_sizes["legend"]
-        for x, text in ((left, "0"), (left + half, f"{length_km // 2:g}"), (right, "")):
-            self.ax.text(
+        for x, text in ((left, "0"), (left + half, f"{length_km // 2:g}")):
+            self._add_furniture_text(
                 x,
                 bottom + height * 1.6,
                 text,
@@ -289,7 +314,7 @@ class MapCanvas:
                 va="bottom",
                 zorder=Z_FURNITURE,
             )
-        self.ax.text(
+        self._add_furniture_text(
             right,
             bottom + height * 1.6,
             f"{length_km} km",
@@ -315,7 +340,7 @@ class MapCanvas:
         angle = math.atan2(float(nx[1] - nx[0]), float(ny[1] - ny[0]))
         length = (y1 - y0) * 0.05
         dx, dy = length * math.sin(angle), length * math.cos(angle)
-        self.ax.annotate(
+        arrow = self.ax.annotate(
             "",
             xy=(x + dx / 2, y + dy / 2),
             xytext=(x - dx / 2, y - dy / 2),
@@ -326,7 +351,8 @@ class MapCanvas:
             },
             zorder=Z_FURNITURE,
         )
-        self.ax.text(
+        self._furniture.append(arrow)
+        self._add_furniture_text(
             x + dx * 0.65,
             y + dy * 0.65,
             "N",
@@ -494,9 +520,13 @@ class MapCanvas:
             prop = FontProperties(
                 family="sans-serif", size=size, weight="bold" if major else "normal"
             )
-            width, height, _ = renderer.get_text_width_height_descent(
-                item.place.name, prop, ismath=False
-            )
+            key = (item.place.name, size, major)
+            if key not in self._text_sizes:
+                width, height, _ = renderer.get_text_width_height_descent(
+                    item.place.name, prop, ismath=False
+                )
+                self._text_sizes[key] = (width, height)
+            width, height = self._text_sizes[key]
             radius = style.marker_size(item.place.rank) * scale / 2
             if item.state.status == "besieged":
                 radius *= 1.75
@@ -542,6 +572,20 @@ class MapCanvas:
 
     def _draw_titles(self, frame: MapFrame) -> None:
         sizes = self.style.font_sizes
+        if self.panel:
+            title = self.ax.text(
+                0.5,
+                1.012,
+                frame.title,
+                transform=self.ax.transAxes,
+                ha="center",
+                va="bottom",
+                fontsize=sizes["title"] * 0.8,
+                fontweight="bold",
+            )
+            title.set_gid("title")
+            self._dynamic.append(title)
+            return
         title = self.figure.text(
             0.5,
             TITLE_Y,
@@ -724,10 +768,62 @@ class MapCanvas:
         return write_atomically(path, write)
 
     def to_rgba(self) -> np.ndarray:
-        """The current frame as an RGBA pixel array (for tests and animation)."""
+        """The current frame as an RGBA pixel array, drawn the ordinary (full) way."""
         with matplotlib.rc_context(self._rc):
             self.figure.canvas.draw()
             return np.asarray(self.figure.canvas.buffer_rgba()).copy()
+
+    def _overlay(self) -> tuple[list, list]:
+        """Artists drawn over the cached background, in the order a full draw uses."""
+        order = {id(a): i for i, a in enumerate(self.ax.get_children())}
+        overlay = set(map(id, self._dynamic)) | set(map(id, self._furniture))
+        axes_artists = [a for a in self.ax.get_children() if id(a) in overlay]
+        axes_artists.sort(key=lambda a: (a.get_zorder(), order[id(a)]))
+        figure_texts = [t for t in self.figure.texts if id(t) in overlay]
+        return axes_artists, figure_texts
+
+    def fast_rgba(self) -> np.ndarray:
+        """The current frame's pixels, redrawing only what changes between frames.
+
+        The basemap is drawn once and kept as a pixel background; each frame restores it and
+        draws the control layer and furniture on top, in the same order as a full draw, so the
+        pixels equal :meth:`to_rgba`'s.
+        """
+        canvas = self.figure.canvas
+        with matplotlib.rc_context(self._rc):
+            if self._background is None:
+                hidden = self._dynamic + self._furniture
+                for artist in hidden:
+                    artist.set_visible(False)
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
+                for artist in hidden:
+                    artist.set_visible(True)
+            canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            axes_artists, figure_texts = self._overlay()
+            for artist in axes_artists:
+                artist.draw(renderer)
+            for text in figure_texts:
+                text.draw(renderer)
+            return np.asarray(canvas.buffer_rgba())
+
+    def save_png_fast(self, path: Path) -> Path:
+        """Write the current frame as PNG from the cached background (see :meth:`fast_rgba`)."""
+        from PIL import Image
+        from PIL.PngImagePlugin import PngInfo
+
+        rgba = self.fast_rgba()
+        image = Image.fromarray(rgba[:, :, :3].copy(), "RGB")
+        info = PngInfo()
+        for key, value in savefig_metadata("png").items():
+            info.add_text(key, value)
+        dpi = (self.dpi, self.dpi)
+
+        def write(temp: Path) -> None:
+            image.save(temp, format="PNG", pnginfo=info, dpi=dpi, compress_level=3)
+
+        return write_atomically(path, write)
 
 
 def frame_title(title: str, day: date) -> str:
