@@ -46,6 +46,7 @@ LEFT_HALF = MarkerStyle(MplPath.wedge(90, 270))
 RIGHT_HALF = MarkerStyle(MplPath.wedge(-90, 90))
 STALE_ALPHA = 0.45
 UNKNOWN_COLOUR = "#ffffff"
+CHANGE_COLOUR = "#e6007e"
 
 Z_LAND, Z_PROVINCE, Z_LAKE, Z_RIVER, Z_BORDER = 1, 2, 3, 4, 5
 Z_COUNTRY_LABEL, Z_AREA, Z_RING, Z_MARKER, Z_LABEL, Z_FURNITURE = 6, 7, 8, 9, 10, 11
@@ -376,8 +377,16 @@ class MapCanvas:
             return UNKNOWN_COLOUR
         return self.factions[faction_id].colour
 
-    def draw(self, frame: MapFrame, places: Sequence[PlaceOnMap]) -> None:
-        """Replace the control layer, labels, title and legend with those of ``frame``."""
+    def draw(
+        self,
+        frame: MapFrame,
+        places: Sequence[PlaceOnMap],
+        legend_from: Sequence[PlaceOnMap] | None = None,
+    ) -> None:
+        """Replace the control layer, labels, title and legend with those of ``frame``.
+
+        ``legend_from`` lets panels of one figure share a legend (default: ``places``).
+        """
         with matplotlib.rc_context(self._rc):
             self._clear_dynamic()
             lon = [p.place.lonlat[0] for p in places]
@@ -386,7 +395,31 @@ class MapCanvas:
             self._draw_markers(places, x, y)
             self._draw_labels(places, x, y)
             self._draw_titles(frame)
-            self._draw_legend(places)
+            self._draw_legend(legend_from if legend_from is not None else places)
+
+    def mark_changes(self, places: Sequence[PlaceOnMap]) -> None:
+        """Ring the places that changed hands (used by comparisons)."""
+        if not places:
+            return
+        with matplotlib.rc_context(self._rc):
+            x, y = project_xy(
+                self.projection,
+                [p.place.lonlat[0] for p in places],
+                [p.place.lonlat[1] for p in places],
+            )
+            sizes = np.array([self.style.marker_size(p.place.rank) * 2.3 for p in places])
+            ring = self._scatter(
+                x,
+                y,
+                marker="o",
+                size_pt=sizes,
+                colours="none",
+                zorder=Z_MARKER + 0.5,
+                edge=CHANGE_COLOUR,
+                edge_width=1.6,
+                gid="changes",
+            )
+            ring.set_label("Changed hands")
 
     def _scatter(
         self,

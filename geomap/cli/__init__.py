@@ -34,11 +34,14 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from geomap.cli.batch import batch
+    from geomap.cli.compare import compare
+    from geomap.cli.diff import diff
     from geomap.cli.render import render
     from geomap.cli.state import state
     from geomap.cli.validate import validate
 
-    for command in (render, state, validate):
+    for command in (render, compare, batch, state, diff, validate):
         cli.add_command(command)
 
 
