@@ -11,6 +11,7 @@ from typing import Any
 
 from geomap.citations import load_citations
 from geomap.errors import InputError, Location, ProblemLog
+from geomap.milestones import Milestone, load_milestones
 from geomap.model import Citation, Faction, Place, Snapshot
 from geomap.places import load_places
 from geomap.resources import default_scenario_path
@@ -23,6 +24,7 @@ from geomap.schema import (
     expect_text_list,
 )
 from geomap.snapshots import load_snapshot, snapshot_files
+from geomap.territory import TerritoryRules, territory_rules
 from geomap.timeline import Timeline
 from geomap.yamlfile import YMap, load_yaml
 
@@ -39,6 +41,8 @@ SCENARIO_KEYS = (
     "projection",
     "style",
     "attribution",
+    "milestones",  # optional: a milestones file (geomap.milestones)
+    "territory",  # optional: rules of the area estimate (geomap.territory)
 )
 FACTION_KEYS = ("name", "colour", "short")
 BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes")
@@ -63,6 +67,8 @@ class Scenario:
     projection: str
     style_path: Path | None
     attribution: str
+    milestones: tuple[Milestone, ...] = ()
+    territory: TerritoryRules = field(default_factory=TerritoryRules)
 
 
 def resolve_scenario_path(path: str | os.PathLike[str] | None) -> Path:
@@ -134,6 +140,16 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         style_path = None
 
     _cross_check(snapshots, factions, places, citations, log)
+    milestones: tuple[Milestone, ...] = ()
+    milestones_path = (
+        relative(mapping["milestones"], "'milestones'") if "milestones" in mapping else None
+    )
+    if milestones_path is not None:
+        try:
+            milestones = load_milestones(milestones_path, citations)
+        except InputError as error:
+            log.extend(error)
+    territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
     timeline = Timeline.from_snapshots(snapshots) if snapshots else None
     if not snapshots and "snapshots" in mapping:
         log.add(mapping.value_loc("snapshots"), "the scenario has no snapshots")
@@ -152,6 +168,8 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         projection=str(mapping.get("projection", DEFAULT_PROJECTION)),
         style_path=style_path,
         attribution=str(mapping.get("attribution", "")).strip(),
+        milestones=milestones,
+        territory=territory,
     )
 
 

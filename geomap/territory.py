@@ -97,15 +97,12 @@ def territory_rules(value: Any, log: ProblemLog, fallback: Location | None) -> T
         entries = expect_map(mapping["reach_km"], log, where, "'territory.reach_km'")
         for kind, raw in (entries or {}).items():
             kind_loc = _loc(entries, kind, where)
-            if kind not in DEFAULT_REACH_KM and kind not in AREA_KINDS:
-                from geomap.places import KINDS
-
-                if kind not in KINDS:
-                    log.add(
-                        kind_loc,
-                        f"unknown kind '{kind}' in territory.reach_km{did_you_mean(kind, KINDS)}",
-                    )
-                    continue
+            if kind not in KINDS:
+                log.add(
+                    kind_loc,
+                    f"unknown kind '{kind}' in territory.reach_km{did_you_mean(kind, KINDS)}",
+                )
+                continue
             items = raw if isinstance(raw, list) else [raw]
             numbers = _positive_numbers(items, log, getattr(raw, "loc", kind_loc), kind)
             if numbers:
