@@ -199,7 +199,7 @@ def _render_on_dask(address: str, jobs: list[RenderJob], done: Callable[[str], N
     except ImportError:
         raise InputError.at(None, "--scheduler needs Dask: pip install 'geomap[dask]'") from None
     try:
-        client = Client(address, timeout="10s", set_as_default=False)
+        client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as error:
         raise InputError.at(
             None, f"cannot reach the Dask scheduler at {address}: {error}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from geomap.errors import InputError, Location
@@ -18,7 +19,10 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
     try:
         if path.is_dir():
             raise InputError.at(where, "is a folder, expected a file")
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError.at(where, "is not a regular file (a pipe, socket or device)")
+        size = status.st_size
         if size > max_bytes:
             raise InputError.at(
                 where,
@@ -33,9 +37,11 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
     except IsADirectoryError:
         raise InputError.at(where, "is a folder, expected a file") from None
     except OSError as error:
-        raise InputError.at(where, f"cannot read the file: {error.strerror}") from None
+        raise InputError.at(where, f"cannot read the file: {error.strerror or error}") from None
     if len(data) > max_bytes:
         raise InputError.at(where, f"file is too large (the limit is {max_bytes / 1e6:.0f} MB)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError.at(where, "is UTF-16 text; save the file as UTF-8")
     if b"\x00" in data[:8192]:
         raise InputError.at(where, "is a binary file, expected UTF-8 text")
     try:

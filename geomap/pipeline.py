@@ -23,11 +23,7 @@ def resolve(scenario: Scenario, day: date, style: Style | None = None) -> list[P
 
 def subtitle_for(scenario: Scenario, day: date, places: list[PlaceOnMap]) -> str:
     known = sum(1 for p in places if p.state.known)
-    timeline = scenario.timeline
-    return (
-        f"Latest sourced claim for each of {known} places as of {long_date(day)}"
-        f"  ·  timeline {timeline.first_day.isoformat()} to {timeline.last_day.isoformat()}"
-    )
+    return f"Latest sourced claim for each of {known} places, as of {long_date(day)}"
 
 
 def make_canvas(

@@ -47,6 +47,9 @@ RIGHT_HALF = MarkerStyle(MplPath.wedge(-90, 90))
 STALE_ALPHA = 0.45
 UNKNOWN_COLOUR = "#ffffff"
 CHANGE_COLOUR = "#e6007e"
+AREA_ALPHA = 0.35
+AREA_DARK, AREA_DARK_FILL = 0.2, 0.43  # near-black colours (HLS lightness) fill as mid grey
+AREA_HATCH = "////"
 
 Z_LAND, Z_PROVINCE, Z_LAKE, Z_RIVER, Z_BORDER = 1, 2, 3, 4, 5
 Z_COUNTRY_LABEL, Z_AREA, Z_RING, Z_MARKER, Z_LABEL, Z_FURNITURE = 6, 7, 8, 9, 10, 11
@@ -382,13 +385,17 @@ class MapCanvas:
         frame: MapFrame,
         places: Sequence[PlaceOnMap],
         legend_from: Sequence[PlaceOnMap] | None = None,
+        areas=None,
     ) -> None:
         """Replace the control layer, labels, title and legend with those of ``frame``.
 
         ``legend_from`` lets panels of one figure share a legend (default: ``places``).
+        ``areas`` (a :class:`geomap.territory.Territory`) adds the estimated areas of control.
         """
         with matplotlib.rc_context(self._rc):
             self._clear_dynamic()
+            if areas is not None:
+                self.draw_areas(areas.held, areas.contested)
             lon = [p.place.lonlat[0] for p in places]
             lat = [p.place.lonlat[1] for p in places]
             x, y = project_xy(self.projection, lon, lat)
@@ -396,6 +403,43 @@ class MapCanvas:
             self._draw_labels(places, x, y)
             self._draw_titles(frame)
             self._draw_legend(legend_from if legend_from is not None else places)
+
+    def draw_areas(self, areas: dict, contested: dict | None = None) -> None:
+        """Translucent fills of estimated areas of control, under the markers (redrawn per frame).
+
+        ``areas``: faction id -> (Multi)Polygon in map metres; ``contested``: (holder, attacker)
+        -> ground filled in the holder's colour and hatched in the attacker's.
+        """
+        order = {faction_id: index for index, faction_id in enumerate(self.factions)}
+        with matplotlib.rc_context(self._rc):
+            for faction_id in sorted(areas, key=lambda f: (order.get(f, len(order)), f)):
+                self._area_patch(
+                    areas[faction_id], self._colour(faction_id), None, f"area-{faction_id}"
+                )
+            for (holder, by), geometry in sorted((contested or {}).items()):
+                self._area_patch(
+                    geometry,
+                    self._colour(holder),
+                    self._colour(by),
+                    f"area-contested-{holder}-{by}",
+                )
+
+    def _area_patch(self, geometry, colour: str, hatch_colour: str | None, gid: str) -> None:
+        if geometry is None or geometry.is_empty:
+            return
+        hatch = {"hatch": AREA_HATCH, "hatchcolor": hatch_colour} if hatch_colour else {}
+        patch = PathPatch(
+            geometry_path(geometry),
+            facecolor=area_fill_colour(colour),
+            edgecolor="none",
+            linewidth=0,
+            alpha=AREA_ALPHA,
+            zorder=Z_AREA,
+            **hatch,
+        )
+        patch.set_gid(gid)
+        self.ax.add_patch(patch)
+        self._dynamic.append(patch)
 
     def mark_changes(self, places: Sequence[PlaceOnMap]) -> None:
         """Ring the places that changed hands (used by comparisons)."""
@@ -857,6 +901,19 @@ class MapCanvas:
             image.save(temp, format="PNG", pnginfo=info, dpi=dpi, compress_level=3)
 
         return write_atomically(path, write)
+
+
+def area_fill_colour(colour: str) -> str:
+    """The fill of a faction's area: its own colour, except that a near-black one becomes mid grey
+    (ISIS #1a1a1a fills as #6e6e6e), so black ground reads as held, not as a hole in the map."""
+    import colorsys
+
+    from matplotlib.colors import to_hex, to_rgb
+
+    hue, lightness, saturation = colorsys.rgb_to_hls(*to_rgb(colour))
+    if lightness >= AREA_DARK:
+        return to_hex(colour)
+    return to_hex(colorsys.hls_to_rgb(hue, AREA_DARK_FILL, saturation))
 
 
 def frame_title(title: str, day: date) -> str:

@@ -2,12 +2,19 @@
 
 Every scalar is read as a string (no implicit typing: ``no`` stays "no", ``2017-11`` stays
 "2017-11"); dates and numbers are parsed explicitly by the code that expects them. Duplicate keys,
-anchors and aliases, and tags are refused. Every value remembers where it was written.
+anchors and aliases, tags and more than one document are refused. Every value remembers where it
+was written.
+
+The values are built straight from the parser's event stream, in one pass and without recursion:
+an alias (the heart of a "billion laughs" file) is refused at the first anchor, before anything is
+expanded, and a file nested thousands of levels deep is refused at level :data:`MAX_DEPTH` (the C
+composer of PyYAML would recurse until the process crashes).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import yaml
@@ -21,11 +28,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import BaseLoader as _BaseLoader
 
 MAX_DEPTH = 32
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NOT_YAML_TEXT = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters that YAML does not allow anywhere in a file (control characters, lone surrogates)."""
 
 
 class YStr(str):
@@ -67,90 +76,137 @@ def _location(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def _offset_location(path: str, text: str, offset: int) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+class _Open:
+    """A mapping or sequence being filled, and (for a mapping) the key waiting for its value."""
+
+    __slots__ = ("container", "key")
+
+    def __init__(self, container: YMap | YList):
+        self.container = container
+        self.key: YStr | None = None
+
+
 class _Builder:
+    """Builds located values from parser events; refuses what strict YAML does not allow."""
+
     def __init__(self, path: str, log: ProblemLog):
         self.path = path
         self.log = log
-        self.seen: set[int] = set()
+        self.stack: list[_Open] = []
+        self.root: Any = None
+        self.documents = 0
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        loc = _location(self.path, node.start_mark)
-        if id(node) in self.seen:
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise InputError.at(
+                    _location(self.path, event.start_mark),
+                    "a second YAML document starts here; a file holds one document only",
+                )
+            return
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                self.stack.pop()
+            return
+        loc = _location(self.path, event.start_mark)
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             raise InputError.at(loc, "YAML anchors and aliases are not supported")
-        self.seen.add(id(node))
-        if depth > MAX_DEPTH:
+        if len(self.stack) > MAX_DEPTH:
             raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
-        if node.tag not in _PLAIN_TAGS:
-            raise InputError.at(loc, f"YAML tags like '{_short_tag(node.tag)}' are not supported")
-        if isinstance(node, yaml.ScalarNode):
-            return YStr(node.value, loc)
-        if isinstance(node, yaml.SequenceNode):
-            items = YList(self.build(item, depth + 1) for item in node.value)
+        if isinstance(event, yaml.ScalarEvent):
+            self._check_tag(event.tag, _STR, loc)
+            self._attach(YStr(event.value, loc))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._check_tag(event.tag, _SEQ, loc)
+            items = YList()
             items.loc = loc
-            return items
-        mapping = YMap()
-        mapping.loc = loc
-        mapping.key_locs = {}
-        for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
-            if not isinstance(key, str):
-                raise InputError.at(key.loc, "mapping keys must be plain text")
-            value = self.build(value_node, depth + 1)
-            if key in mapping:
-                first = mapping.key_locs[key]
-                self.log.add(key.loc, f"duplicate key '{key}' (first defined at line {first.line})")
-                continue
-            mapping[key] = value
-            mapping.key_locs[key] = key.loc
-        return mapping
+            self._attach(items)
+            self.stack.append(_Open(items))
+        else:
+            self._check_tag(event.tag, _MAP, loc)
+            mapping = YMap()
+            mapping.loc = loc
+            mapping.key_locs = {}
+            self._attach(mapping)
+            self.stack.append(_Open(mapping))
+
+    @staticmethod
+    def _check_tag(tag: str | None, plain: str, loc: Location) -> None:
+        if tag is not None and tag not in ("!", plain):
+            raise InputError.at(loc, f"YAML tags like '{_short_tag(tag)}' are not supported")
+
+    def _attach(self, value: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, YList):
+            top.container.append(value)
+            return
+        if top.key is None:
+            if not isinstance(value, YStr):
+                raise InputError.at(value.loc, "mapping keys must be plain text")
+            top.key = value
+            return
+        key, top.key = top.key, None
+        mapping = top.container
+        if key in mapping:
+            first = mapping.key_locs[key]
+            self.log.add(key.loc, f"duplicate key '{key}' (first defined at line {first.line})")
+            return
+        mapping[key] = value
+        mapping.key_locs[key] = key.loc
 
 
 def parse_yaml(text: str, path: str) -> Any:
     """Parse YAML text strictly; raises :class:`InputError` with the location of every problem."""
-    if "&" in text or "*" in text or "!" in text:
-        _refuse_aliases_and_tags(text, path)
-    loader = _BaseLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = _location(path, mark) if mark else Location(path)
-        problem = error.problem or "malformed YAML"
-        if error.context:
-            problem = f"{problem} ({error.context})"
-        raise InputError.at(where, f"malformed YAML: {problem}") from None
-    except yaml.YAMLError as error:
-        raise InputError.at(Location(path), f"malformed YAML: {error}") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        return None
+    bad = _NOT_YAML_TEXT.search(text)
+    if bad is not None:
+        raise InputError.at(
+            _offset_location(path, text, bad.start()),
+            f"character U+{ord(bad.group()):04X} is not allowed in YAML (a control or invalid "
+            "character); delete it",
+        )
     log = ProblemLog()
-    value = _Builder(path, log).build(node)
-    log.raise_if_any()
-    return value
-
-
-def _refuse_aliases_and_tags(text: str, path: str) -> None:
-    """Refuse anchors, aliases and tags from the event stream, before anything is composed."""
+    builder = _Builder(path, log)
     loader = _BaseLoader(text)
     try:
         while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise InputError.at(
-                    _location(path, event.start_mark), "YAML anchors and aliases are not supported"
-                )
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in ("!", "?") and tag not in _PLAIN_TAGS:
-                raise InputError.at(
-                    _location(path, event.start_mark),
-                    f"YAML tags like '{_short_tag(tag)}' are not supported",
-                )
-    except yaml.YAMLError:
-        return  # malformed YAML: parse_yaml reports it with its position
+            builder.feed(loader.get_event())
+    except InputError as error:
+        log.extend(error)
+    except yaml.MarkedYAMLError as error:
+        log.add(*_syntax_problem(error, text, path))
+    except yaml.YAMLError as error:
+        log.add(Location(path), f"malformed YAML: {error}")
     finally:
         loader.dispose()
+    log.raise_if_any()
+    return builder.root
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[Location, str]:
+    mark = error.problem_mark or error.context_mark
+    where = _location(path, mark) if mark else Location(path)
+    if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        return where, "malformed YAML: a tab is used for indentation; indent with spaces"
+    problem = error.problem or "malformed YAML"
+    if error.context:
+        problem = f"{problem} ({error.context})"
+    return where, f"malformed YAML: {problem}"
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def load_yaml(path: str | os.PathLike[str]) -> Any:

@@ -1,0 +1,48 @@
+import click
+
+from geomap.cli.options import PERIOD, scenario_option, table_format_option
+
+EVERY_CHOICES = ("day", "week", "month", "quarter", "year", "change")
+
+
+def range_options(function):
+    """``--from``, ``--to`` and ``--every``, as ``geomap batch`` has them."""
+    for option in reversed(
+        [
+            click.option("--from", "start", type=PERIOD, required=True, help="First date."),
+            click.option("--to", "end", type=PERIOD, required=True, help="Last date."),
+            click.option(
+                "--every",
+                type=click.Choice(EVERY_CHOICES),
+                default="month",
+                show_default=True,
+                help="One value per period end, or per day on which something changed hands.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@click.command()
+@range_options
+@scenario_option
+@table_format_option
+def area(start, end, every, scenario, fmt):
+    """Estimated km² held by each faction, per date from --from to --to.
+
+    Areas are estimates: each country is cut into Voronoi cells around its places, each cell
+    limited to a reach set by the place's kind and rank (see docs/territory.md). Contested
+    ground counts half for each side in area_km2. Example:
+
+        geomap area --from 2015-01 --to 2017-11 --every quarter --format csv
+    """
+    from geomap.areas import AREA_KEYS, area_records, area_series
+    from geomap.report import format_records
+    from geomap.scenario import load_scenario
+    from geomap.series import series_dates
+
+    loaded = load_scenario(scenario)
+    days = series_dates(loaded.timeline, start, end, every)
+    records = area_records(loaded, area_series(loaded, days))
+    click.echo(format_records(records, fmt, list(AREA_KEYS)), nl=False)

@@ -1,0 +1,284 @@
+"""Series: dates, file names, skipping, reproducibility, extras, workers and Dask."""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from geomap.dates import parse_period
+from geomap.errors import InputError
+from geomap.scenario import load_scenario
+from geomap.series import check_name_template, frame_name, series_dates
+
+
+def pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image)
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    from conftest import MINI
+
+    return load_scenario(MINI / "scenario.yaml").timeline
+
+
+def test_change_mode_gives_the_start_and_every_day_something_changed(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-11"), "change")
+    assert days == [date(2015, 1, 31), date(2017, 10, 17), date(2017, 11, 30)]
+
+
+def test_monthly_series_ends_each_month(timeline):
+    days = series_dates(timeline, parse_period("2016-01"), parse_period("2016-03"), "month")
+    assert days == [date(2016, 1, 31), date(2016, 2, 29), date(2016, 3, 31)]
+
+
+def test_a_series_outside_the_range_names_the_range(timeline):
+    with pytest.raises(InputError, match="outside the covered range 2015-01-01 to 2017-11-30"):
+        series_dates(timeline, parse_period("2014-06"), parse_period("2015-06"), "month")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            "../{date}.png",
+            "name template '../{date}.png' gives '../2017-11-30.png', which is "
+            "not a plain file name inside the output folder",
+        ),
+        (
+            "/tmp/{date}.png",
+            "name template '/tmp/{date}.png' gives '/tmp/2017-11-30.png', which "
+            "is not a plain file name inside the output folder",
+        ),
+        (
+            "sub/{date}.png",
+            "name template 'sub/{date}.png' gives 'sub/2017-11-30.png', which is "
+            "not a plain file name inside the output folder",
+        ),
+        (
+            "..\\{date}.png",
+            "name template '..\\{date}.png' gives '..\\2017-11-30.png', which is "
+            "not a plain file name inside the output folder",
+        ),
+        (
+            "{date}.svg",
+            "name template '{date}.svg' gives '2017-11-30.svg', which does not end in .png",
+        ),
+    ],
+)
+def test_hostile_name_templates_are_refused(template, message):
+    with pytest.raises(InputError) as raised:
+        frame_name(template, date(2017, 11, 30), 1, "png")
+    assert str(raised.value) == message
+
+
+def test_templates_must_tell_frames_apart_and_use_known_fields():
+    with pytest.raises(InputError, match=r"must contain \{date\} or \{index\}"):
+        check_name_template("map.png")
+    with pytest.raises(InputError, match=r"unknown field '\{name\}'"):
+        check_name_template("{name}.png")
+
+
+def test_index_names(timeline):
+    assert frame_name("frame-{index}.{format}", date(2017, 1, 1), 7, "png") == "frame-0007.png"
+
+
+def batch(run, mini, out, *extra):
+    return run(
+        "batch",
+        "--from",
+        "2015-01",
+        "--to",
+        "2015-04",
+        "--scenario",
+        mini,
+        "--out",
+        out,
+        "--size",
+        "400x300",
+        "--workers",
+        "1",
+        *extra,
+    )
+
+
+def test_batch_writes_one_frame_per_month_and_prints_the_paths(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    result = batch(run, mini, out)
+    assert result.exit_code == 0, result.output
+    names = [Path(line).name for line in result.stdout.splitlines()]
+    assert names == [f"geomap-2015-{m}.png" for m in ("01-31", "02-28", "03-31", "04-30")]
+    assert {pixels(out / name).shape for name in names} == {(300, 400, 3)}
+
+
+def test_frames_that_are_up_to_date_are_skipped_unless_forced(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    batch(run, mini, out)
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.png")}
+    again = batch(run, mini, out)
+    assert "4 of 4 frames were up to date" in again.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.png")} == stamps
+    (out / "geomap-2015-02-28.png").unlink()
+    third = batch(run, mini, out)
+    assert "3 of 4 frames were up to date" in third.stderr
+    assert (out / "geomap-2015-02-28.png").exists()
+    forced = batch(run, mini, out, "--force")
+    assert "up to date" not in forced.stderr
+    assert all(
+        p.stat().st_mtime_ns != stamps[p.name]
+        for p in out.glob("*.png")
+        if p.name != "geomap-2015-02-28.png"
+    )
+
+
+def test_a_changed_snapshot_rerenders_only_the_frames_it_changes(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    batch(run, mini, out)
+    snapshot = mini.parent / "snapshots" / "2015-03-15.yaml"
+    snapshot.write_text("date: 2015-03-15\nsource: test-report-2015\ncontrol:\n  kobani: sdf\n")
+    result = batch(run, mini, out)
+    assert "2 of 4 frames were up to date" in result.stderr
+
+
+def test_a_series_is_reproducible(run, mini, tmp_path):
+    batch(run, mini, tmp_path / "a", "--format", "svg")
+    batch(run, mini, tmp_path / "b", "--format", "svg")
+    for first in sorted((tmp_path / "a").glob("*.svg")):
+        assert first.read_bytes() == (tmp_path / "b" / first.name).read_bytes()
+
+
+def test_fast_png_frames_equal_the_ordinary_drawing(mini):
+    from geomap.pipeline import draw_day, make_canvas
+    from geomap.style import load_style
+
+    scenario = load_scenario(mini)
+    style = load_style(None)
+    canvas = make_canvas(scenario, style, (500, 400), 100)
+    for day in (date(2015, 1, 31), date(2017, 10, 17), date(2017, 11, 30)):
+        draw_day(canvas, scenario, style, day)
+        fast = canvas.fast_rgba().copy()
+        assert np.array_equal(fast, canvas.to_rgba())
+
+
+def test_a_foreign_file_in_the_way_stops_the_batch_before_anything_is_written(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    out.mkdir()
+    (out / "geomap-2015-03-31.png").write_text("not ours")
+    result = batch(run, mini, out)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "geomap-2015-03-31.png: exists and was not written by geomap; "
+        "refusing to overwrite it (use --force)\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["geomap-2015-03-31.png"]
+
+
+def test_an_interrupted_batch_leaves_no_partial_file_and_resumes(run, mini, tmp_path, monkeypatch):
+    from geomap import render
+
+    out = tmp_path / "frames"
+    original = render.MapCanvas.save_png_fast
+    calls = []
+
+    def interrupted(self, path):
+        calls.append(path)
+        if len(calls) == 3:
+
+            def explode(temp):
+                temp.write_bytes(b"half a PNG")
+                raise KeyboardInterrupt
+
+            return render.write_atomically(path, explode)
+        return original(self, path)
+
+    monkeypatch.setattr(render.MapCanvas, "save_png_fast", interrupted)
+    result = batch(run, mini, out)
+    assert result.exit_code == 1  # click's Abort
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".geomap-manifest.json",
+        "geomap-2015-01-31.png",
+        "geomap-2015-02-28.png",
+    ]
+    monkeypatch.setattr(render.MapCanvas, "save_png_fast", original)
+    resumed = batch(run, mini, out)
+    assert resumed.exit_code == 0
+    assert "2 of 4 frames were up to date" in resumed.stderr
+    assert len(list(out.glob("*.png"))) == 4
+
+
+def test_animation_contact_sheet_and_report(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, "--animate", "gif", "--report", "--frame-duration", "0.25")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [Path(line).name for line in lines[4:]] == [
+        "geomap-2015-01-31-to-2015-04-30.gif",
+        "geomap-2015-01-31-to-2015-04-30-contact-sheet.png",
+        "geomap-2015-01-31-to-2015-04-30-report.pdf",
+    ]
+    with Image.open(out / "geomap-2015-01-31-to-2015-04-30.gif") as gif:
+        assert gif.n_frames == 4
+        assert gif.size == (400, 300)
+        assert gif.info["duration"] == 250
+    report = (out / "geomap-2015-01-31-to-2015-04-30-report.pdf").read_bytes()
+    assert report.count(b"/Type /Page\n") + report.count(b"/Type /Page ") >= 6
+
+
+def test_mp4(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, "--animate", "mp4", "--no-contact-sheet")
+    assert result.exit_code == 0, result.output
+    video = (out / "geomap-2015-01-31-to-2015-04-30.mp4").read_bytes()
+    assert video[4:8] == b"ftyp"
+
+
+def test_two_worker_processes_give_the_same_frames(run, mini, tmp_path):
+    batch(run, mini, tmp_path / "serial")
+    run(
+        "batch",
+        "--from",
+        "2015-01",
+        "--to",
+        "2015-04",
+        "--scenario",
+        mini,
+        "--out",
+        tmp_path / "parallel",
+        "--size",
+        "400x300",
+        "--workers",
+        "2",
+    )
+    for frame in sorted((tmp_path / "serial").glob("*.png")):
+        assert np.array_equal(pixels(frame), pixels(tmp_path / "parallel" / frame.name))
+
+
+def test_frames_can_be_sent_to_a_dask_cluster(run, mini, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run(
+            "batch",
+            "--from",
+            "2015-01",
+            "--to",
+            "2015-03",
+            "--scenario",
+            mini,
+            "--out",
+            tmp_path / "dask",
+            "--size",
+            "400x300",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "dask").glob("*.png")) == [
+        "geomap-2015-01-31.png",
+        "geomap-2015-02-28.png",
+        "geomap-2015-03-31.png",
+    ]
