@@ -1,7 +1,8 @@
 """JSON with positions: every object remembers the line and column where it starts.
 
 Used for GeoJSON place files, so that a bad feature is reported at its own line. Large basemap
-layers are read with the fast C parser instead (:func:`load_json`).
+layers are read with the fast C parser instead (:func:`load_json`), and read again with positions
+only when something in them is wrong (:func:`locate`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,19 @@ from __future__ import annotations
 import bisect
 import json
 import os
+from collections.abc import Sequence
 from json import decoder, scanner
 from typing import Any
 
-from geomap.errors import InputError, Location
+from geomap.errors import InputError, Location, ProblemLog
 from geomap.files import read_text
+
+_MAX_INT_DIGITS = 40
+
+
+def _parse_int(text: str) -> int | float:
+    """Whole numbers as ``int``; absurdly long ones as ``float`` (inf), never a ValueError."""
+    return int(text) if len(text) <= _MAX_INT_DIGITS else float(text)
 
 
 class JMap(dict):
@@ -23,18 +32,27 @@ class JMap(dict):
 
 
 class _PositionedDecoder(json.JSONDecoder):
-    def __init__(self, path: str, text: str):
-        super().__init__()
+    def __init__(self, path: str, text: str, log: ProblemLog):
+        super().__init__(parse_int=_parse_int)
         self._path = path
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
+        def keep_pairs(pairs):
+            return pairs
+
         def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
             start = s_and_end[1] - 1
-            obj, end = decoder.JSONObject(
-                s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo
+            pairs, end = decoder.JSONObject(
+                s_and_end, strict, scan_once, object_hook, keep_pairs, memo
             )
-            located = JMap(obj)
+            located = JMap(pairs)
             located.loc = self.location(start)
+            if len(located) < len(pairs):
+                seen: set[str] = set()
+                for key, _value in pairs:
+                    if key in seen:
+                        log.add(located.loc, f"duplicate key '{key}' in this object")
+                    seen.add(key)
             return located, end
 
         self.parse_object = parse_object
@@ -45,28 +63,68 @@ class _PositionedDecoder(json.JSONDecoder):
         return Location(self._path, line, offset - self._line_starts[line - 1] + 1)
 
 
-def _decode_error(path: str, error: json.JSONDecodeError) -> InputError:
+def _decode_error(path: str, text: str, error: json.JSONDecodeError) -> InputError:
+    if not text.strip():
+        return InputError.at(Location(path), "is empty, expected JSON")
     return InputError.at(Location(path, error.lineno, error.colno), f"malformed JSON: {error.msg}")
 
 
-def load_json_with_positions(path: str | os.PathLike[str]) -> Any:
-    """Parse a JSON file; every object in the result is a :class:`JMap` carrying its location."""
-    text = read_text(path)
+def _decode_with_positions(path: str | os.PathLike[str], max_bytes: int | None) -> tuple:
+    text = read_text(path) if max_bytes is None else read_text(path, max_bytes=max_bytes)
     shown = Location.of_file(path).path
+    log = ProblemLog()
     try:
-        return _PositionedDecoder(shown, text).decode(text)
+        document = _PositionedDecoder(shown, text, log).decode(text)
     except json.JSONDecodeError as error:
-        raise _decode_error(shown, error) from None
+        raise _decode_error(shown, text, error) from None
     except RecursionError:
         raise InputError.at(Location(shown), "JSON is nested too deeply") from None
+    return document, log
+
+
+def load_json_with_positions(path: str | os.PathLike[str]) -> Any:
+    """Parse a JSON file; every object in the result is a :class:`JMap` carrying its location.
+
+    Duplicate keys in an object are errors (plain JSON would silently keep the last one).
+    """
+    document, log = _decode_with_positions(path, None)
+    log.raise_if_any()
+    return document
 
 
 def load_json(path: str | os.PathLike[str], *, max_bytes: int = 64 * 1024 * 1024) -> Any:
     """Parse a JSON file quickly (no positions inside; errors still carry line and column)."""
     text = read_text(path, max_bytes=max_bytes)
+    shown = Location.of_file(path).path
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as error:
-        raise _decode_error(Location.of_file(path).path, error) from None
+        raise _decode_error(shown, text, error) from None
     except RecursionError:
-        raise InputError.at(Location.of_file(path), "JSON is nested too deeply") from None
+        raise InputError.at(Location(shown), "JSON is nested too deeply") from None
+
+
+def locate(
+    path: str | os.PathLike[str], steps: Sequence[Sequence[str | int]], *, max_bytes: int
+) -> list[Location]:
+    """The location of the object at each key path (like ``("features", 3, "geometry")``).
+
+    Reads the file again with positions, so only call it when there is a problem to report; a
+    path that does not lead to an object gives the location of the nearest object above it.
+    """
+    try:
+        document, _duplicates = _decode_with_positions(path, max_bytes)
+    except InputError:
+        document = None
+    file_loc = Location.of_file(path)
+    found = []
+    for keys in steps:
+        node, where = document, getattr(document, "loc", file_loc)
+        for key in keys:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            where = getattr(node, "loc", where)
+        found.append(where)
+    return found

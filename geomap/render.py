@@ -27,7 +27,7 @@ from matplotlib.path import Path as MplPath
 from geomap.dates import long_date
 from geomap.export import savefig_metadata, write_atomically
 from geomap.join import PlaceOnMap
-from geomap.labels import LabelRequest, place_labels
+from geomap.labels import LabelRequest, overlaps, place_labels
 from geomap.model import Faction
 from geomap.projection import (
     fit_bounds_to_aspect,
@@ -277,7 +277,11 @@ class MapCanvas:
                 va="center",
                 zorder=Z_COUNTRY_LABEL,
             )
-            self._obstacles_px.append(tuple(text.get_window_extent(renderer).extents))
+            box = tuple(text.get_window_extent(renderer).extents)
+            if any(overlaps(box, kept) for kept in self._legend_box_px()):
+                text.remove()  # the legend sits there
+                continue
+            self._obstacles_px.append(box)
 
     def _add_furniture(self, patch) -> None:
         self.ax.add_patch(patch)
