@@ -34,14 +34,16 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from geomap.cli.area import area
     from geomap.cli.batch import batch
+    from geomap.cli.chart import chart
     from geomap.cli.compare import compare
     from geomap.cli.diff import diff
     from geomap.cli.render import render
     from geomap.cli.state import state
     from geomap.cli.validate import validate
 
-    for command in (render, compare, batch, state, diff, validate):
+    for command in (render, compare, batch, state, diff, area, chart, validate):
         cli.add_command(command)
 
 

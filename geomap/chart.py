@@ -1,0 +1,219 @@
+"""A line chart of one faction's estimated area over time, with milestones marked.
+
+Drawn on a :class:`matplotlib.figure.Figure` (no pyplot state), with geomap's own rc parameters,
+and written atomically with reproducible metadata, like the maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from geomap.export import savefig_metadata, write_atomically
+from geomap.milestones import Milestone
+from geomap.render import area_fill_colour, rc_params
+from geomap.style import Style
+
+CHART_SIZE_PX = (1600, 900)
+MILESTONE_COLOUR = "#7a7a7a"
+CHART_NOTE = "an estimate from who held which places, not a survey of front lines"
+
+
+@dataclass(frozen=True)
+class AreaPoint:
+    """One faction's ground on one day (contested ground counts half in ``area_km2``)."""
+
+    day: date
+    area_km2: float
+    held_km2: float
+    contested_km2: float
+
+
+def area_chart(
+    points: Sequence[AreaPoint],
+    *,
+    title: str,
+    subtitle: str,
+    colour: str,
+    label: str,
+    milestones: Sequence[Milestone] = (),
+    credit: str = "",
+    style: Style | None = None,
+    size_px: tuple[int, int] | None = None,
+    dpi: int | None = None,
+) -> Figure:
+    """The chart as a figure: area line, a band for contested ground, milestone lines."""
+    import matplotlib.dates as mdates
+
+    style = style or Style()
+    dpi = dpi or style.dpi
+    width_px, height_px = size_px or CHART_SIZE_PX
+    rc = rc_params(style)
+    with matplotlib.rc_context(rc):
+        figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes((0.08, 0.11, 0.89, 0.70))
+        days = [p.day for p in points]
+        area = [p.area_km2 for p in points]
+        held = [p.held_km2 for p in points]
+        upper = [p.held_km2 + p.contested_km2 for p in points]
+        fill = area_fill_colour(colour)
+        ax.fill_between(days, 0, area, color=fill, alpha=0.35, linewidth=0, gid="area-fill")
+        if any(p.contested_km2 > 0 for p in points):
+            ax.fill_between(
+                days,
+                held,
+                upper,
+                facecolor="none",
+                edgecolor=fill,
+                hatch="////",
+                linewidth=0,
+                gid="contested-band",
+                label="Contested ground (line counts half)",
+            )
+        (line,) = ax.plot(days, area, color=colour, linewidth=2.0, marker="o", markersize=2.5)
+        line.set_gid("area-line")
+        line.set_label(f"{label}: estimated area")
+        sizes = style.font_sizes
+        top = max(upper, default=0.0) * 1.12 or 1.0
+        ax.set_ylim(0, top)
+        if days:
+            first, last = min(days), max(days)
+            ax.set_xlim(first, last if last > first else date.fromordinal(first.toordinal() + 1))
+            shown = [m for m in milestones if first <= m.date <= last]
+            for index, milestone in enumerate(shown):
+                ax.axvline(
+                    milestone.date,
+                    color=MILESTONE_COLOUR,
+                    linewidth=0.8,
+                    linestyle=(0, (3, 2)),
+                    zorder=1,
+                    gid=f"milestone-{milestone.date.isoformat()}",
+                )
+                text = ax.text(
+                    milestone.date,
+                    top * (0.98 if index % 2 == 0 else 0.62),
+                    f" {milestone.label}",
+                    rotation=90,
+                    ha="right",
+                    va="top",
+                    fontsize=sizes["legend"] - 0.5,
+                    color="#444444",
+                    clip_on=True,
+                )
+                text.set_gid(f"milestone-label-{milestone.date.isoformat()}")
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.set_ylabel("km² (estimate)", fontsize=sizes["legend"] + 1)
+        ax.tick_params(labelsize=sizes["legend"])
+        ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        legend = ax.legend(loc="upper right", fontsize=sizes["legend"], framealpha=0.92)
+        legend.set_gid("legend")
+        figure.text(
+            0.5,
+            0.965,
+            title,
+            ha="center",
+            va="top",
+            fontsize=sizes["title"],
+            fontweight="bold",
+            gid="title",
+        )
+        figure.text(
+            0.5,
+            0.905,
+            subtitle,
+            ha="center",
+            va="top",
+            fontsize=sizes["subtitle"],
+            color="#444444",
+            gid="subtitle",
+        )
+        if credit:
+            figure.text(
+                0.008,
+                0.02,
+                credit,
+                ha="left",
+                va="center",
+                fontsize=sizes["credit"],
+                color="#555555",
+                gid="credit",
+            )
+    return figure
+
+
+def save_chart(figure: Figure, path: Path, fmt: str, style: Style | None = None) -> Path:
+    """Write ``figure`` to ``path`` atomically, with geomap's reproducible metadata."""
+    rc = rc_params(style or Style())
+
+    def write(temp: Path) -> None:
+        with matplotlib.rc_context(rc):
+            figure.savefig(
+                temp, format=fmt, dpi=figure.dpi, metadata=savefig_metadata(fmt), facecolor="white"
+            )
+
+    return write_atomically(path, write)
+
+
+def write_area_chart(
+    scenario,
+    days: Sequence[date],
+    faction_id: str,
+    *,
+    fmt: str | None = None,
+    out=None,
+    dpi: int | None = None,
+    size_px: tuple[int, int] | None = None,
+    force: bool = False,
+) -> Path:
+    """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
+    from geomap.areas import area_series
+    from geomap.dates import long_date
+    from geomap.export import check_writable
+    from geomap.pipeline import output_path
+    from geomap.style import load_style
+
+    style = load_style(scenario.style_path)
+    first, last = days[0], days[-1]
+    stem = f"geomap-area-{faction_id}-{first.isoformat()}-{last.isoformat()}"
+    path, chosen = output_path(out, stem, fmt)
+    check_writable(path, force)
+    points = []
+    for day, areas in area_series(scenario, days):
+        area = areas.get(faction_id)
+        points.append(
+            AreaPoint(
+                day, *(area.area_km2, area.held_km2, area.contested_km2) if area else (0, 0, 0)
+            )
+        )
+    faction = scenario.factions[faction_id]
+    publishers = sorted({c.publisher for m in scenario.milestones for c in m.sources})
+    credit = "Areas: geomap estimate from the sourced control of places (see docs/territory.md)."
+    if publishers:
+        credit += f"  Milestones: {', '.join(publishers)}."
+    figure = area_chart(
+        points,
+        title=f"Estimated area held by {faction.name}",
+        subtitle=f"{scenario.title}, {long_date(first)} to {long_date(last)}  ·  {CHART_NOTE}",
+        colour=faction.colour,
+        label=faction.short,
+        milestones=scenario.milestones,
+        credit=credit,
+        style=style,
+        size_px=size_px,
+        dpi=dpi,
+    )
+    return save_chart(figure, path, chosen, style)

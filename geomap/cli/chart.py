@@ -1,0 +1,35 @@
+import click
+
+from geomap.cli.area import range_options
+from geomap.cli.options import output_options, scenario_option
+
+
+@click.command()
+@range_options
+@click.option(
+    "--faction", default="isis", show_default=True, help="Faction id whose area is charted."
+)
+@scenario_option
+@output_options
+def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
+    """Chart a faction's estimated area (km²) from --from to --to, with milestones marked.
+
+    Example: geomap chart --from 2014-06 --to 2017-11 --out isis-area.svg
+    """
+    from geomap.chart import write_area_chart
+    from geomap.scenario import load_scenario
+    from geomap.schema import did_you_mean
+    from geomap.series import series_dates
+
+    loaded = load_scenario(scenario)
+    if faction not in loaded.factions:
+        raise click.BadParameter(
+            f"unknown faction '{faction}'{did_you_mean(faction, loaded.factions)} "
+            f"(factions: {', '.join(loaded.factions)})",
+            param_hint="'--faction'",
+        )
+    days = series_dates(loaded.timeline, start, end, every)
+    path = write_area_chart(
+        loaded, days, faction, fmt=fmt, out=out, dpi=dpi, size_px=size, force=force
+    )
+    click.echo(path)
