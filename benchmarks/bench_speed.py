@@ -1,0 +1,210 @@
+"""Speed of geomap against the straightforward way of drawing the same maps.
+
+Prints a table: start-up, one map (whole process), per-frame time of a 35-frame monthly series
+for a naive loop (new pyplot figure per frame, every layer with GeoDataFrame.plot, savefig) and
+for geomap (serial and with two worker processes), frames per second, peak memory, and ratios.
+Ratios are what to compare: the machines are shared and noisy.
+
+    python benchmarks/bench_speed.py [--frames 35] [--repeat 3] [--memory-frames 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def best_of(command: list[str], repeat: int, cwd: str | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=cwd)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def geomap_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "geomap", *args]
+
+
+def naive_series(days: list[date], out: Path) -> float:
+    """The baseline: for every frame, a new figure, GeoDataFrame.plot per layer, savefig."""
+    import geopandas as gpd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from shapely.geometry import Point
+
+    from geomap.pipeline import resolve
+    from geomap.scenario import load_scenario
+    from geomap.style import load_style
+
+    scenario = load_scenario()
+    style = load_style(scenario.style_path)
+    start = time.perf_counter()
+    for day in days:
+        layers = {name: gpd.read_file(path) for name, path in scenario.basemap.items()}
+        layers = {name: layer.to_crs(scenario.projection) for name, layer in layers.items()}
+        places = resolve(scenario, day, style)
+        frame = gpd.GeoDataFrame(
+            {
+                "name": [p.place.name for p in places],
+                "colour": [
+                    scenario.factions[p.state.holder].colour if p.state.holder else "#ffffff"
+                    for p in places
+                ],
+            },
+            geometry=[Point(p.place.lonlat) for p in places],
+            crs="EPSG:4326",
+        ).to_crs(scenario.projection)
+        fig, ax = plt.subplots(figsize=(style.size_px[0] / style.dpi, style.size_px[1] / style.dpi))
+        layers["countries"].plot(ax=ax, color=style.colours["land"], edgecolor="#666666")
+        layers["provinces"].plot(ax=ax, facecolor="none", edgecolor="#bbbbbb", linewidth=0.4)
+        layers["lakes"].plot(ax=ax, color=style.colours["lake"])
+        layers["rivers"].plot(ax=ax, color=style.colours["river"])
+        frame.plot(ax=ax, color=frame["colour"], markersize=40, edgecolor="white")
+        for point, name in zip(frame.geometry, frame["name"], strict=True):
+            ax.annotate(
+                name, (point.x, point.y), fontsize=7, xytext=(4, 2), textcoords="offset points"
+            )
+        ax.set_title(f"{scenario.title}, {day.isoformat()}")
+        ax.set_axis_off()
+        fig.savefig(out / f"naive-{day.isoformat()}.png", dpi=style.dpi)
+        plt.close(fig)
+    return (time.perf_counter() - start) / len(days)
+
+
+def geomap_series_in_process(days: list[date], out: Path) -> float:
+    from geomap.pipeline import draw_day, make_canvas
+    from geomap.scenario import load_scenario
+    from geomap.style import load_style
+
+    start = time.perf_counter()
+    scenario = load_scenario()
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style)
+    for day in days:
+        draw_day(canvas, scenario, style, day)
+        canvas.save_png_fast(out / f"fast-{day.isoformat()}.png")
+    return (time.perf_counter() - start) / len(days)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def memory_run(frames: int, out: Path) -> tuple[float, float, float]:
+    """RSS after 10% of the frames, after all of them, and the peak (MB)."""
+    from datetime import timedelta
+
+    from geomap.pipeline import draw_day, make_canvas
+    from geomap.scenario import load_scenario
+    from geomap.style import load_style
+
+    scenario = load_scenario()
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style)
+    first = scenario.timeline.first_day
+    early = None
+    for number in range(frames):
+        day = first + timedelta(days=number * 5)
+        draw_day(canvas, scenario, style, min(day, scenario.timeline.last_day))
+        canvas.save_png_fast(out / "memory.png")
+        if number == frames // 10:
+            early = rss_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    return early, rss_mb(), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=35)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-frames", type=int, default=200)
+    args = parser.parse_args()
+
+    from geomap.dates import step_dates
+
+    days = list(step_dates(date(2015, 1, 1), date(2017, 11, 30), "month"))[: args.frames]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        python_bare = best_of([sys.executable, "-c", "pass"], args.repeat)
+        help_time = best_of(geomap_command("--help"), args.repeat)
+        render_help = best_of(geomap_command("render", "--help"), args.repeat)
+        heavy_import = best_of(
+            [sys.executable, "-c", "import geopandas, matplotlib.pyplot"], args.repeat
+        )
+        one_map = best_of(
+            geomap_command("render", "--date", "2017-11", "--force"), args.repeat, cwd=folder
+        )
+        rows += [
+            ("python -c pass", python_bare, ""),
+            ("geomap --help", help_time, "target < 0.3 s"),
+            ("geomap render --help", render_help, "target < 0.3 s"),
+            ("import geopandas, matplotlib.pyplot", heavy_import, "reference"),
+            (
+                "geomap render --date 2017-11 (process)",
+                one_map,
+                f"{one_map / heavy_import:.2f}x the reference (target <= 1.5x)",
+            ),
+        ]
+        naive = naive_series(days, out)
+        serial = geomap_series_in_process(days, out)
+        frames_out = out / "batch"
+        start = time.perf_counter()
+        subprocess.run(
+            geomap_command(
+                "batch",
+                "--from",
+                days[0].strftime("%Y-%m"),
+                "--to",
+                days[-1].strftime("%Y-%m"),
+                "--out",
+                str(frames_out),
+                "--workers",
+                "2",
+                "--quiet",
+            ),
+            check=True,
+            capture_output=True,
+        )
+        parallel = (time.perf_counter() - start) / len(days)
+        rows += [
+            (f"naive loop, per frame ({len(days)} frames)", naive, "baseline"),
+            (
+                "geomap, one process, per frame",
+                serial,
+                f"{naive / serial:.1f}x faster, {1 / serial:.1f} frames/s",
+            ),
+            (
+                "geomap batch --workers 2 (process), per frame",
+                parallel,
+                f"{naive / parallel:.1f}x faster, {1 / parallel:.1f} frames/s",
+            ),
+        ]
+        early, late, peak = memory_run(args.memory_frames, out)
+    print(f"{'measure':48} {'seconds':>9}  note")
+    for name, seconds, note in rows:
+        print(f"{name:48} {seconds:9.3f}  {note}")
+    print(
+        f"{'memory, ' + str(args.memory_frames) + '-frame series':48} "
+        f"RSS {early:.0f} MB after 10% of frames, {late:.0f} MB at the end, "
+        f"peak {peak:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
