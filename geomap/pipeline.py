@@ -50,12 +50,21 @@ def make_canvas(
     )
 
 
-def draw_day(canvas, scenario: Scenario, style: Style, day: date) -> list[PlaceOnMap]:
+def draw_day(
+    canvas, scenario: Scenario, style: Style, day: date, areas: bool = True
+) -> list[PlaceOnMap]:
     from geomap.render import MapFrame, frame_title
 
     places = resolve(scenario, day, style)
-    frame = MapFrame(day, frame_title(scenario.title, day), subtitle_for(scenario, day, places))
-    canvas.draw(frame, places)
+    subtitle = subtitle_for(scenario, day, places)
+    territory = None
+    if areas:  # estimated areas of control (geomap.territory), said to be estimates
+        from geomap.areas import AREA_NOTE, cached_territory_model, estimate_on
+
+        territory = estimate_on(scenario, cached_territory_model(scenario), day)
+        subtitle = f"{subtitle}  ·  {AREA_NOTE}"
+    frame = MapFrame(day, frame_title(scenario.title, day), subtitle)
+    canvas.draw(frame, places, areas=territory)
     return places
 
 
