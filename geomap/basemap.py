@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from geomap.errors import InputError, Location, ProblemLog
-from geomap.jsonfile import load_json
+from geomap.errors import InputError, Problem, ProblemLog
+from geomap.jsonfile import load_json, locate
+from geomap.places import crs_problem, json_type_name, read_geometry
 
 LAYER_GEOMETRIES = {
     "countries": ("Polygon", "MultiPolygon"),
@@ -14,6 +16,7 @@ LAYER_GEOMETRIES = {
     "lakes": ("Polygon", "MultiPolygon"),
     "rivers": ("LineString", "MultiLineString"),
 }
+MAX_LAYER_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,44 +29,85 @@ class Layer:
     geometries: tuple = field(repr=False)  # shapely geometries in map metres
 
 
-def load_layer(path: Path, layer: str, projection: str) -> Layer:
-    """Read one GeoJSON layer, check it, and project it."""
-    import shapely
-    from shapely.geometry import shape
+def _feature_id(feature: dict, properties: dict) -> str | None:
+    for value in (properties.get("id"), feature.get("id")):
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
 
-    from geomap.projection import project_geometry
 
-    document = load_json(path)
-    where = Location.of_file(path)
-    log = ProblemLog()
+def check_layer(document: Any, layer: str) -> tuple[list, list[tuple[tuple, str]]]:
+    """The (id, name, lon/lat geometry) of every feature of a layer, and what is wrong.
+
+    Problems come with the key path of the JSON object they are about, like
+    ``("features", 3, "geometry")``, so that they can be located afterwards. Pure: no I/O.
+    """
+    problems: list[tuple[tuple, str]] = []
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise InputError.at(where, f"basemap layer '{layer}' must be a GeoJSON FeatureCollection")
-    ids, names, geometries = [], [], []
+        return [], [((), f"basemap layer '{layer}' must be a GeoJSON FeatureCollection")]
+    problem = crs_problem(document.get("crs"))
+    if problem is not None:
+        return [], [(("crs",), problem)]
+    features = document.get("features")
+    if not isinstance(features, list):
+        return [], [((), f"basemap layer '{layer}' has no 'features' list")]
     allowed = LAYER_GEOMETRIES[layer]
-    for number, feature in enumerate(document.get("features") or [], start=1):
-        properties = (feature or {}).get("properties") or {}
-        feature_id = str(properties.get("id", feature.get("id", f"#{number}")))
-        raw = feature.get("geometry")
-        if not raw or raw.get("type") not in allowed:
-            log.add(
-                where,
-                f"feature {feature_id} of layer '{layer}' must be {' or '.join(allowed)}",
+    found = []
+    for number, feature in enumerate(features):
+        here = ("features", number)
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append((here, f"feature #{number + 1} of layer '{layer}' must be a Feature"))
+            continue
+        properties = feature.get("properties")
+        if properties is None:
+            properties = {}
+        if not isinstance(properties, dict):
+            problems.append(
+                (
+                    here,
+                    f"properties of feature #{number + 1} of layer '{layer}' must be an object, "
+                    f"not {json_type_name(properties)}",
+                )
             )
             continue
-        try:
-            geometry = shape(raw)
-        except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as error:
-            log.add(where, f"feature {feature_id} of layer '{layer}' is malformed: {error}")
+        feature_id = _feature_id(feature, properties)
+        who = (
+            f"'{feature_id}' in layer '{layer}'"
+            if feature_id is not None
+            else f"feature #{number + 1} in layer '{layer}'"
+        )
+        raw = feature.get("geometry")
+        if not isinstance(raw, dict):
+            problems.append((here, f"{who} has no geometry (found {json_type_name(raw)})"))
             continue
-        if geometry.is_empty:
+        geometry, problem = read_geometry(raw, allowed, who)
+        if problem is not None:
+            problems.append(((*here, "geometry"), problem))
             continue
-        if not geometry.is_valid:
-            geometry = shapely.make_valid(geometry)
-        ids.append(feature_id)
-        names.append(str(properties.get("name", feature_id)))
-        geometries.append(project_geometry(projection, geometry))
-    log.raise_if_any()
-    return Layer(layer, tuple(ids), tuple(names), tuple(geometries))
+        feature_id = feature_id or f"#{number + 1}"
+        name = properties.get("name")
+        found.append((feature_id, name if isinstance(name, str) else feature_id, geometry))
+    return found, problems
+
+
+def load_layer(path: Path, layer: str, projection: str) -> Layer:
+    """Read one GeoJSON layer, check it, and project it."""
+    from geomap.projection import project_geometry
+
+    document = load_json(path, max_bytes=MAX_LAYER_BYTES)
+    found, problems = check_layer(document, layer)
+    if problems:
+        # Read the file again with positions, only now that there is something to point at.
+        where = locate(path, [keys for keys, _ in problems], max_bytes=MAX_LAYER_BYTES)
+        raise InputError(
+            Problem(loc, message) for loc, (_, message) in zip(where, problems, strict=True)
+        )
+    ids = tuple(feature_id for feature_id, _, _ in found)
+    names = tuple(name for _, name, _ in found)
+    geometries = tuple(project_geometry(projection, geometry) for _, _, geometry in found)
+    return Layer(layer, ids, names, geometries)
 
 
 def load_basemap(layers: dict[str, Path], projection: str) -> dict[str, Layer]:

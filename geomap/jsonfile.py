@@ -1,4 +1,4 @@
-"""JSON with positions: every object remembers the line and column where it starts.
+"""JSON with positions: every object and array remembers the line and column where it starts.
 
 Used for GeoJSON place files, so that a bad feature is reported at its own line. Large basemap
 layers are read with the fast C parser instead (:func:`load_json`), and read again with positions
@@ -31,6 +31,12 @@ class JMap(dict):
     loc: Location
 
 
+class JList(list):
+    """A JSON array with the location of its opening bracket."""
+
+    loc: Location
+
+
 class _PositionedDecoder(json.JSONDecoder):
     def __init__(self, path: str, text: str, log: ProblemLog):
         super().__init__(parse_int=_parse_int)
@@ -55,7 +61,15 @@ class _PositionedDecoder(json.JSONDecoder):
                     seen.add(key)
             return located, end
 
+        def parse_array(s_and_end, scan_once):
+            start = s_and_end[1] - 1
+            items, end = decoder.JSONArray(s_and_end, scan_once)
+            located = JList(items)
+            located.loc = self.location(start)
+            return located, end
+
         self.parse_object = parse_object
+        self.parse_array = parse_array
         self.scan_once = scanner.py_make_scanner(self)
 
     def location(self, offset: int) -> Location:
@@ -82,13 +96,17 @@ def _decode_with_positions(path: str | os.PathLike[str], max_bytes: int | None) 
     return document, log
 
 
-def load_json_with_positions(path: str | os.PathLike[str]) -> Any:
-    """Parse a JSON file; every object in the result is a :class:`JMap` carrying its location.
+def load_json_with_positions(path: str | os.PathLike[str], log: ProblemLog | None = None) -> Any:
+    """Parse a JSON file; objects and arrays are :class:`JMap` and :class:`JList` with locations.
 
-    Duplicate keys in an object are errors (plain JSON would silently keep the last one).
+    Duplicate keys in an object are errors (plain JSON would silently keep the last one): they are
+    added to ``log`` when one is given, else raised.
     """
-    document, log = _decode_with_positions(path, None)
-    log.raise_if_any()
+    document, duplicates = _decode_with_positions(path, None)
+    if log is None:
+        duplicates.raise_if_any()
+    else:
+        log.problems.extend(duplicates.problems)
     return document
 
 

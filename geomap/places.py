@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 from typing import Any
 
 from geomap.errors import InputError, Location, ProblemLog
 from geomap.jsonfile import load_json_with_positions
 from geomap.model import Place
-from geomap.schema import KEBAB_ID, did_you_mean, type_name
+from geomap.schema import KEBAB_ID, did_you_mean
 
 KINDS = (
     "city",
@@ -39,7 +41,7 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for path in paths:
         try:
-            document = load_json_with_positions(path)
+            document = load_json_with_positions(path, log)
         except InputError as error:
             log.extend(error)
             continue
@@ -54,21 +56,28 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
     return places
 
 
+def crs_problem(crs: Any) -> str | None:
+    """Why a GeoJSON ``crs`` member is not longitude/latitude, or None when it is (or absent)."""
+    if crs is None:
+        return None
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if name in _WGS84_NAMES:
+        return None
+    shown = f"'{name}'" if isinstance(name, str) else "(no name)"
+    return f"unsupported CRS {shown}: coordinates must be longitude/latitude (WGS 84, EPSG:4326)"
+
+
 def _places_of(document: Any, file_loc: Location, log: ProblemLog) -> list[Place]:
     where = getattr(document, "loc", file_loc)
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         log.add(where, "expected a GeoJSON FeatureCollection")
         return []
     crs = document.get("crs")
-    if crs is not None:
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-        if name not in _WGS84_NAMES:
-            log.add(
-                getattr(crs, "loc", where),
-                f"unsupported CRS '{name}': place coordinates must be longitude/latitude "
-                "(WGS 84, EPSG:4326)",
-            )
-            return []
+    problem = crs_problem(crs)
+    if problem is not None:
+        log.add(getattr(crs, "loc", where), problem)
+        return []
     features = document.get("features")
     if not isinstance(features, list):
         log.add(where, "the FeatureCollection has no 'features' list")
@@ -104,7 +113,9 @@ def _place_of(feature: Any, parent: Location, log: ProblemLog) -> Place | None:
     if "id" in feature and "id" in properties and feature["id"] != properties["id"]:
         log.add(where, f"feature id '{feature['id']}' differs from its property id '{place_id}'")
     name = properties.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        log.add(where, f"name of '{place_id}' must be text, not {json_type_name(name)}")
+    elif not isinstance(name, str) or not name.strip():
         log.add(where, f"place '{place_id}' has no name")
     aliases = properties.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
@@ -138,61 +149,163 @@ def _place_of(feature: Any, parent: Location, log: ProblemLog) -> Place | None:
     )
 
 
-def _coordinates_ok(coordinates: Any) -> bool | None:
-    """True if every position is a finite lon/lat pair in range; None if the nesting is wrong."""
-    if isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], int | float):
-        if len(coordinates) < 2 or not all(
-            isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c)
-            for c in coordinates
-        ):
-            return None
-        lon, lat = coordinates[0], coordinates[1]
-        return -180 <= lon <= 180 and -90 <= lat <= 90
-    if isinstance(coordinates, list):
-        results = [_coordinates_ok(c) for c in coordinates]
-        if any(r is None for r in results):
-            return None
-        return all(results)
+def _geometry_of(geometry: Any, where: Location, place_id: str, log: ProblemLog) -> Any:
+    if not isinstance(geometry, dict):
+        log.add(where, f"place '{place_id}' has no geometry (found {json_type_name(geometry)})")
+        return None
+    shaped, problem = read_geometry(geometry, GEOMETRY_TYPES, f"'{place_id}'")
+    if problem is not None:
+        log.add(getattr(geometry, "loc", where), problem)
+    return shaped
+
+
+# --- GeoJSON geometries, shared with the basemap layers ------------------------------------------
+
+_NESTING = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
+"""How many list levels sit above the positions of each geometry type."""
+
+
+def json_type_name(value: Any) -> str:
+    """What a JSON value is, in words: 'an object', 'a list', 'a number', 'text', 'nothing'."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
+
+
+def _brief(value: Any) -> str:
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _structure_problem(coordinates: Any, kind: str) -> str | None:
+    """What is wrong with the nesting of ``coordinates`` for a geometry of type ``kind``."""
+    # Each level: (value, levels above its positions, what it is)
+    pending = [(coordinates, _NESTING[kind], kind)]
+    while pending:
+        value, depth, what = pending.pop()
+        if depth == 0:
+            if not (isinstance(value, list) and 2 <= len(value) <= 3):
+                return f"expected a position [longitude, latitude], found {_brief(value)}"
+            if not all(_is_number(c) for c in value):
+                return f"a position must hold numbers, found {_brief(value)}"
+            if not all(math.isfinite(c) for c in value):
+                return f"position {_brief(value)} has a coordinate that is not a finite number"
+            continue
+        if not isinstance(value, list):
+            return f"expected a list of coordinates, found {_brief(value)}"
+        if what in ("LineString", "line") and len(value) < 2:
+            return f"a line needs at least 2 positions, found {len(value)}"
+        if what == "ring":
+            if len(value) < 4:
+                return (
+                    f"a polygon ring needs at least 4 positions (the first repeated at the end), "
+                    f"found {len(value)}"
+                )
+            if isinstance(value[0], list) and value[0] != value[-1]:
+                return (
+                    f"a polygon ring must be closed: its last position {_brief(value[-1])} "
+                    f"differs from its first {_brief(value[0])}"
+                )
+        if what in ("Polygon", "polygon") and not value:
+            return "a polygon needs at least one ring"
+        child = {
+            "Polygon": "ring",
+            "polygon": "ring",
+            "MultiPolygon": "polygon",
+            "MultiLineString": "line",
+        }.get(what, "position")
+        pending.extend((item, depth - 1, child) for item in reversed(value))
     return None
 
 
-def _geometry_of(geometry: Any, where: Location, place_id: str, log: ProblemLog) -> Any:
-    if not isinstance(geometry, dict):
-        log.add(where, f"place '{place_id}' has no geometry (found {type_name(geometry)})")
-        return None
-    where = getattr(geometry, "loc", where)
-    kind = geometry.get("type")
-    if kind not in GEOMETRY_TYPES:
-        log.add(
-            where,
-            f"geometry of '{place_id}' must be one of {', '.join(GEOMETRY_TYPES)}, not {kind!r}",
-        )
-        return None
-    coordinates = geometry.get("coordinates")
-    in_range = _coordinates_ok(coordinates)
-    if in_range is None or (isinstance(coordinates, list) and not coordinates):
-        log.add(where, f"geometry of '{place_id}' has malformed or empty coordinates")
-        return None
-    if not in_range:
-        log.add(
-            where,
-            f"coordinates of '{place_id}' are outside longitude -180..180 / latitude -90..90 "
-            "(are longitude and latitude swapped, or is this not EPSG:4326?)",
-        )
-        return None
+def _positions(coordinates: Any, depth: int) -> list[list[float]]:
+    if depth == 0:
+        return [coordinates]
+    return [p for item in coordinates for p in _positions(item, depth - 1)]
+
+
+def _shape(kind: str, coordinates: Any) -> Any:
+    """A shapely geometry from checked GeoJSON coordinates, in two dimensions."""
     import shapely
-    from shapely.geometry import shape
+
+    def xy(positions):
+        return [(p[0], p[1]) for p in positions]
+
+    def polygon(rings):
+        return shapely.Polygon(xy(rings[0]), [xy(r) for r in rings[1:]])
+
+    if kind == "Point":
+        return shapely.Point(coordinates[0], coordinates[1])
+    if kind == "LineString":
+        return shapely.LineString(xy(coordinates))
+    if kind == "MultiLineString":
+        return shapely.MultiLineString([xy(line) for line in coordinates])
+    if kind == "Polygon":
+        return polygon(coordinates)
+    return shapely.MultiPolygon([polygon(rings) for rings in coordinates])
+
+
+def _validity_reason(geometry: Any) -> str:
+    """GEOS's reason, in house style: 'Self-intersection[38.5 35.5]' -> 'self-intersection at
+    38.5, 35.5'."""
+    import shapely
+
+    reason = shapely.is_valid_reason(geometry)
+    match = re.fullmatch(r"(.*?)\s*\[(\S+) (\S+)\]", reason)
+    if match:
+        reason = f"{match.group(1)} at {match.group(2)}, {match.group(3)}"
+    return reason[:1].lower() + reason[1:]
+
+
+def read_geometry(geometry: dict, allowed: tuple[str, ...], who: str) -> tuple[Any, str | None]:
+    """A GeoJSON geometry object as a shapely geometry, or None and what is wrong with it.
+
+    Checks the type, the nesting of the coordinates, that every position is a finite
+    longitude/latitude in range, that rings are closed, and that the result is not empty and is
+    valid (no self-intersections). ``who`` names the owner in messages, like ``'raqqa'``.
+    """
+    kind = geometry.get("type")
+    if kind not in allowed:
+        shown = repr(kind) if isinstance(kind, str) else json_type_name(kind)
+        return None, f"geometry of {who} must be one of {', '.join(allowed)}, not {shown}"
+    if "coordinates" not in geometry:
+        return None, f"geometry of {who} has no 'coordinates'"
+    coordinates = geometry["coordinates"]
+    if coordinates == []:
+        return None, f"geometry of {who} is empty"
+    problem = _structure_problem(coordinates, kind)
+    if problem is not None:
+        return None, f"geometry of {who} is malformed: {problem}"
+    for lon, lat, *_ in _positions(coordinates, _NESTING[kind]):
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return None, (
+                f"coordinates of {who} are outside longitude -180..180 / latitude -90..90, at "
+                f"{_brief([lon, lat])} (are longitude and latitude swapped, or is this not "
+                "EPSG:4326?)"
+            )
+    import shapely
 
     try:
-        shaped = shape(geometry)
-    except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as error:
-        log.add(where, f"geometry of '{place_id}' is malformed: {error}")
-        return None
+        shaped = _shape(kind, coordinates)
+    except (ValueError, TypeError, shapely.errors.GEOSException) as error:
+        return None, f"geometry of {who} is malformed: {error}"
     if shaped.is_empty:
-        log.add(where, f"geometry of '{place_id}' is empty")
-        return None
+        return None, f"geometry of {who} is empty"
     if not shaped.is_valid:
-        reason = shapely.is_valid_reason(shaped)
-        log.add(where, f"geometry of '{place_id}' is invalid: {reason}")
-        return None
-    return shaped
+        return None, f"geometry of {who} is invalid: {_validity_reason(shaped)}"
+    return shaped, None
