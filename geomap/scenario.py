@@ -22,6 +22,8 @@ from geomap.schema import (
     expect_map,
     expect_text,
     expect_text_list,
+    location_of,
+    type_name,
 )
 from geomap.snapshots import load_snapshot, snapshot_files
 from geomap.territory import TerritoryRules, territory_rules
@@ -96,25 +98,50 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         text = expect_text(value, log, mapping.loc, what)
         return (base / text) if text else None
 
-    title = str(mapping.get("title", "")).strip()
-    factions = _factions(mapping.get("factions"), mapping, log)
+    def existing_file(value: Any, what: str) -> Path | None:
+        """A file the scenario names; a missing one is reported where it is named."""
+        file_path = relative(value, f"'{what}'")
+        if file_path is None:
+            return None
+        if file_path.is_dir():
+            log.add(location_of(value, mapping.loc), f"{what} file is a folder: {value}")
+            return None
+        if not file_path.is_file():
+            log.add(location_of(value, mapping.loc), f"{what} file not found: {value}")
+            return None
+        return file_path
+
+    title = ""
+    if "title" in mapping:
+        title = (
+            expect_text(mapping["title"], log, mapping.key_loc("title"), "title") or ""
+        ).strip()
+    factions, faction_ids = _factions(mapping.get("factions"), mapping, log)
 
     places: dict[str, Place] = {}
+    places_loaded = False
     if "places" in mapping:
         files = expect_text_list(mapping["places"], log, mapping.key_loc("places"), "'places'")
+        if not files and isinstance(mapping["places"], str):
+            log.add(mapping.value_loc("places"), "'places' names no file")
+        paths = [existing_file(name, "places") for name in files]
         try:
-            places = load_places([base / f for f in files])
+            places = load_places([p for p in paths if p is not None])
+            places_loaded = bool(paths) and None not in paths
         except InputError as error:
             log.extend(error)
 
     citations: dict[str, Citation] = {}
+    sources_loaded = True
     if "sources" in mapping:
-        sources_path = relative(mapping["sources"], "'sources'")
+        sources_path = existing_file(mapping["sources"], "sources")
+        sources_loaded = sources_path is not None
         if sources_path is not None:
             try:
                 citations = load_citations(sources_path)
             except InputError as error:
                 log.extend(error)
+                sources_loaded = False
 
     snapshots = _snapshots(mapping, base, citations, log)
 
@@ -124,25 +151,31 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         if layers is not None:
             check_keys(layers, BASEMAP_LAYERS, log, "basemap")
             for name, value in layers.items():
-                layer_path = relative(value, f"basemap layer '{name}'")
-                if layer_path is not None and name in BASEMAP_LAYERS:
-                    if not layer_path.is_file():
-                        log.add(value.loc, f"basemap layer file not found: {value}")
+                if name not in BASEMAP_LAYERS:
+                    continue
+                layer_path = existing_file(value, "basemap layer")
+                if layer_path is not None:
                     basemap[name] = layer_path
 
     extent = _extent(mapping, log)
     focus = tuple(
         expect_text_list(mapping.get("focus_countries", []), log, mapping.loc, "focus_countries")
     )
-    style_path = relative(mapping["style"], "'style'") if "style" in mapping else None
-    if style_path is not None and not style_path.is_file():
-        log.add(mapping.value_loc("style"), f"style file not found: {mapping['style']}")
-        style_path = None
+    style_path = existing_file(mapping["style"], "style") if "style" in mapping else None
+    projection = _projection(mapping, log)
+    attribution = _optional_text(mapping, "attribution", log)
 
-    _cross_check(snapshots, factions, places, citations, log)
+    _cross_check(
+        snapshots,
+        factions,
+        places if places_loaded else None,
+        citations if sources_loaded else None,
+        faction_ids,
+        log,
+    )
     milestones: tuple[Milestone, ...] = ()
     milestones_path = (
-        relative(mapping["milestones"], "'milestones'") if "milestones" in mapping else None
+        existing_file(mapping["milestones"], "milestones") if "milestones" in mapping else None
     )
     if milestones_path is not None:
         try:
@@ -151,7 +184,7 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
             log.extend(error)
     territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
     timeline = Timeline.from_snapshots(snapshots) if snapshots else None
-    if not snapshots and "snapshots" in mapping:
+    if not snapshots and "snapshots" in mapping and not log:
         log.add(mapping.value_loc("snapshots"), "the scenario has no snapshots")
     log.raise_if_any()
     return Scenario(
@@ -165,20 +198,24 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         basemap=basemap,
         focus_countries=focus,
         extent_lonlat=extent,
-        projection=str(mapping.get("projection", DEFAULT_PROJECTION)),
+        projection=projection,
         style_path=style_path,
-        attribution=str(mapping.get("attribution", "")).strip(),
+        attribution=attribution,
         milestones=milestones,
         territory=territory,
     )
 
 
-def _factions(value: Any, mapping: YMap, log: ProblemLog) -> dict[str, Faction]:
+def _factions(value: Any, mapping: YMap, log: ProblemLog) -> tuple[dict[str, Faction], set | None]:
+    """The well-formed factions, and every faction id named (None when 'factions' is unusable),
+    so that a faction with a problem of its own is not also reported as unknown everywhere."""
     if value is None:
-        return {}
+        return {}, None
     entries = expect_map(value, log, mapping.key_loc("factions"), "'factions'")
+    if entries is None:
+        return {}, None
     factions: dict[str, Faction] = {}
-    for faction_id, entry in (entries or {}).items():
+    for faction_id, entry in entries.items():
         key_loc = entries.key_loc(faction_id)
         if not KEBAB_ID.match(faction_id):
             log.add(key_loc, f"faction id '{faction_id}' must be kebab-case like 'syrian-gov'")
@@ -186,23 +223,86 @@ def _factions(value: Any, mapping: YMap, log: ProblemLog) -> dict[str, Faction]:
         if fields is None:
             continue
         check_keys(fields, FACTION_KEYS, log, f"faction '{faction_id}'", ("name", "colour"))
+        name = (
+            expect_text(fields["name"], log, key_loc, f"name of faction '{faction_id}'")
+            if "name" in fields
+            else None
+        )
+        short = (
+            expect_text(fields["short"], log, key_loc, f"short name of faction '{faction_id}'")
+            if "short" in fields
+            else None
+        )
         colour = fields.get("colour")
-        if colour is not None and not _HEX_COLOUR.match(str(colour)):
-            log.add(
-                getattr(colour, "loc", key_loc),
-                f"colour of '{faction_id}' must be a quoted hex colour like \"#cc0000\", "
-                f"not '{colour}'",
-            )
+        if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
+            log.add(location_of(colour, key_loc), _colour_problem(faction_id, colour))
             continue
-        if "name" in fields and colour is not None:
+        if name and colour is not None:
             factions[faction_id] = Faction(
-                faction_id,
-                str(fields["name"]),
-                str(colour).lower(),
-                str(fields.get("short", fields["name"])),
-                key_loc,
+                faction_id, name.strip(), colour.lower(), (short or name).strip(), key_loc
             )
-    return factions
+    return factions, set(entries)
+
+
+def _colour_problem(faction_id: str, colour: Any) -> str:
+    if not isinstance(colour, str):
+        return f"colour of '{faction_id}' must be text like \"#cc0000\", not {type_name(colour)}"
+    if not colour.strip():
+        return (
+            f"colour of '{faction_id}' is empty: quote hex colours (\"#cc0000\"), "
+            "since # starts a comment in YAML"
+        )
+    return f"colour of '{faction_id}' must be a quoted hex colour like \"#cc0000\", not '{colour}'"
+
+
+def _optional_text(mapping: YMap, key: str, log: ProblemLog) -> str:
+    if key not in mapping:
+        return ""
+    value = mapping[key]
+    if not isinstance(value, str):
+        log.add(mapping.value_loc(key), f"{key} must be text, not {type_name(value)}")
+        return ""
+    return value.strip()
+
+
+def _projection(mapping: YMap, log: ProblemLog) -> str:
+    """The scenario's map projection, checked with PROJ (a bad one is an input error here, not a
+    traceback when the basemap is projected)."""
+    if "projection" not in mapping:
+        return DEFAULT_PROJECTION
+    value = mapping["projection"]
+    text = expect_text(value, log, mapping.key_loc("projection"), "projection")
+    if text is None:
+        return DEFAULT_PROJECTION
+    problem = _projection_problem(text.strip())
+    if problem is not None:
+        log.add(location_of(value, mapping.key_loc("projection")), problem)
+        return DEFAULT_PROJECTION
+    return text.strip()
+
+
+def _projection_problem(text: str) -> str | None:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_user_input(text)
+    except CRSError as error:
+        match = re.search(r"proj_create: (?:Error \d+ \([^)]*\): )?([^)]*)", str(error))
+        reason = match.group(1).strip() if match else "not understood"
+        return (
+            f"projection '{text}' is not valid ({reason[:1].lower() + reason[1:]}); "
+            "use a PROJ string like '+proj=lcc ...' or a code like 'EPSG:32637'"
+        )
+    if not crs.is_projected:
+        return (
+            f"projection '{text}' is in degrees, not a map projection; "
+            "use a projected one like 'EPSG:32637' (UTM zone 37N)"
+        )
+    units = sorted({axis.unit_name for axis in crs.axis_info})
+    if units != ["metre"]:
+        return f"projection '{text}' must be in metres, not {', '.join(units)}"
+    return None
 
 
 def _snapshots(
@@ -270,15 +370,22 @@ def _alias_index(places: dict[str, Place]) -> dict[str, str]:
 def _cross_check(
     snapshots: list[Snapshot],
     factions: dict[str, Faction],
-    places: dict[str, Place],
-    citations: dict[str, Citation],
+    places: dict[str, Place] | None,
+    citations: dict[str, Citation] | None,
+    faction_ids: set[str] | None,
     log: ProblemLog,
 ) -> None:
+    """Every place, faction and source a snapshot names must exist.
+
+    ``None`` for places, citations or faction ids means that they could not be read (that problem
+    is reported already), so names are not checked against them: one broken file gives one
+    message, not one per snapshot line.
+    """
     aliases = _alias_index(places) if places else {}
     for snapshot in snapshots:
         for assertion in snapshot.assertions:
             where = assertion.location
-            if places and assertion.place_id not in places:
+            if places is not None and assertion.place_id not in places:
                 hint = ""
                 if assertion.place_id in aliases:
                     hint = f" (did you mean '{aliases[assertion.place_id]}'?)"
@@ -289,16 +396,17 @@ def _cross_check(
                         hint = f" (did you mean '{aliases[match.group(1)]}'?)"
                 log.add(where, f"unknown place '{assertion.place_id}'{hint}")
             for role, faction_id in (("holder", assertion.holder), ("by", assertion.by)):
-                if faction_id is not None and faction_id not in factions:
-                    log.add(
-                        where,
-                        f"unknown faction '{faction_id}' as {role} of '{assertion.place_id}'"
-                        f"{did_you_mean(faction_id, factions)}",
-                    )
+                if faction_ids is None or faction_id is None or faction_id in faction_ids:
+                    continue
+                log.add(
+                    where,
+                    f"unknown faction '{faction_id}' as {role} of '{assertion.place_id}'"
+                    f"{did_you_mean(faction_id, faction_ids)}",
+                )
             if not assertion.sources:
                 log.add(where, f"missing source for '{assertion.place_id}'")
             for source_id in assertion.sources:
-                if source_id not in citations:
+                if citations is not None and source_id not in citations:
                     log.add(
                         where,
                         f"unknown source '{source_id}'{did_you_mean(source_id, citations)}",
@@ -311,6 +419,8 @@ def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float]
         return (34.0, 29.0, 49.0, 38.5)
     where = mapping.value_loc("extent_lonlat")
     try:
+        if not isinstance(value, list) or len(value) != 4:
+            raise ValueError
         west, south, east, north = (float(v) for v in value)
     except (TypeError, ValueError):
         log.add(where, "extent_lonlat must be [west, south, east, north] in degrees")
