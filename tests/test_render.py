@@ -117,5 +117,5 @@ def test_png_pixels_are_identical_twice(drawn, tmp_path):
     _, canvas, _ = drawn
     a = np.asarray(Image.open(canvas.save(tmp_path / "a.png", "png")))
     b = np.asarray(Image.open(canvas.save(tmp_path / "b.png", "png")))
-    assert a.shape == (600, 800, 4)
+    assert a.shape == (600, 800, 3)  # opaque: RGB
     assert np.array_equal(a, b)
