@@ -17,6 +17,7 @@ def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
     Example: geomap chart --from 2014-06 --to 2017-11 --out isis-area.svg
     """
     from geomap.chart import write_area_chart
+    from geomap.errors import display_path
     from geomap.scenario import load_scenario
     from geomap.schema import did_you_mean
     from geomap.series import series_dates
@@ -32,4 +33,4 @@ def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
     path = write_area_chart(
         loaded, days, faction, fmt=fmt, out=out, dpi=dpi, size_px=size, force=force
     )
-    click.echo(path)
+    click.echo(display_path(path))

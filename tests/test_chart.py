@@ -1,0 +1,129 @@
+"""Milestones and the chart of area over time."""
+
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from conftest import write
+from geomap.chart import AreaPoint, area_chart
+from geomap.errors import InputError
+from geomap.milestones import load_milestones
+from geomap.model import Citation
+from geomap.scenario import load_scenario
+
+MILESTONES = """\
+sources:
+  wire-2015-12-28:
+    publisher: Test Wire
+    title: "Ramadi retaken"
+    date: 2015-12-28
+milestones:
+  - date: 2017-10-17
+    label: Raqqa falls
+    source: local-raqqa
+  - date: 2015-12-28
+    label: Ramadi retaken
+    source: wire-2015-12-28
+"""
+
+
+def with_milestones(mini, text=MILESTONES):
+    write(mini.parent / "milestones.yaml", text)
+    write(mini, mini.read_text() + "milestones: milestones.yaml\n")
+    return mini
+
+
+def test_milestones_load_sorted_with_their_sources(mini):
+    scenario = load_scenario(with_milestones(mini))
+    assert [(m.date, m.label) for m in scenario.milestones] == [
+        (date(2015, 12, 28), "Ramadi retaken"),
+        (date(2017, 10, 17), "Raqqa falls"),
+    ]
+    # a source id defined in a snapshot is known too
+    assert scenario.milestones[1].sources[0].publisher == "Test Wire"
+    assert scenario.milestones[1].sources[0].title == "Raqqa falls"
+
+
+def test_bad_milestones_point_at_their_lines(tmp_path):
+    path = write(
+        tmp_path / "milestones.yaml",
+        "milestones:\n"
+        "  - date: 2017-13-01\n"
+        "    label: Bad month\n"
+        "    source: wire\n"
+        "  - date: 2017-10-17\n"
+        "    label: Raqqa falls\n"
+        "    source: local-raqa\n"
+        "  - date: 2017-10-18\n"
+        "    source: local-raqqa\n",
+    )
+    known = {"local-raqqa": Citation("local-raqqa", "Test Wire", "Raqqa falls", "2017-10-17")}
+    with pytest.raises(InputError) as caught:
+        load_milestones(path, known)
+    messages = [str(p).split("milestones.yaml:")[1] for p in caught.value.problems]
+    assert messages == [
+        "2:11: invalid date '2017-13-01': month 13 is not 01-12",
+        "4:13: unknown source 'wire'",
+        "7:13: unknown source 'local-raqa' (did you mean 'local-raqqa'?)",
+        "8:5: milestone has no 'label'",
+    ]
+
+
+def test_a_missing_milestones_file_is_reported_by_the_scenario(mini):
+    write(mini, mini.read_text() + "milestones: nowhere.yaml\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(mini)
+    assert "nowhere.yaml" in str(caught.value)
+
+
+def points():
+    return [
+        AreaPoint(date(2015, 1, 31), 20_000, 18_000, 4_000),
+        AreaPoint(date(2016, 1, 31), 15_000, 15_000, 0),
+        AreaPoint(date(2017, 1, 31), 9_000, 9_000, 0),
+    ]
+
+
+def test_the_chart_marks_the_milestones_inside_its_range(mini):
+    scenario = load_scenario(with_milestones(mini))
+    figure = area_chart(
+        points()[:2],
+        title="Estimated area",
+        subtitle="test",
+        colour="#1a1a1a",
+        label="ISIS",
+        milestones=scenario.milestones,
+    )
+    ax = figure.axes[0]
+    gids = {artist.get_gid() for artist in ax.get_children()}
+    assert "milestone-2015-12-28" in gids and "milestone-label-2015-12-28" in gids
+    assert "milestone-2017-10-17" not in gids  # after the last date shown
+    line = next(a for a in ax.get_lines() if a.get_gid() == "area-line")
+    assert list(line.get_ydata()) == [20_000, 15_000]
+    assert "contested-band" in gids  # contested ground in January 2015
+
+
+def test_chart_command_writes_the_file_and_prints_its_path(run, mini, tmp_path):
+    with_milestones(mini)
+    result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini, "--size", "800x450")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "geomap-area-isis-2015-01-31-2017-11-30.png"
+    with Image.open(tmp_path / "work" / result.stdout.strip()) as image:
+        assert image.size == (800, 450)
+
+
+def test_chart_svg_is_byte_identical_run_after_run(run, mini, tmp_path):
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for out in (first, second):
+        result = run(
+            "chart", "--from", "2015", "--to", "2017-11", "-s", mini, "--faction", "sdf", "-o", out
+        )
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_chart_of_an_unknown_faction_is_a_usage_error(run, mini):
+    result = run("chart", "--from", "2015", "--to", "2017", "-s", mini, "--faction", "isil")
+    assert result.exit_code == 2
+    assert "unknown faction 'isil' (did you mean 'isis'?)" in result.output

@@ -1,0 +1,355 @@
+"""Areas of control estimated from places: small synthetic layouts with known answers."""
+
+import itertools
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from conftest import write
+from geomap.areas import AREA_KEYS
+from geomap.errors import InputError
+from geomap.model import Place, PlaceState
+from geomap.projection import project_geometry, project_xy
+from geomap.scenario import DEFAULT_PROJECTION, load_scenario
+from geomap.territory import (
+    GRID_M,
+    TerritoryModel,
+    TerritoryRules,
+    area_km2,
+    equal_area_crs,
+    to_lonlat,
+)
+
+LCC = DEFAULT_PROJECTION
+EQUAL_AREA = equal_area_crs((36.0, 33.0, 42.0, 37.0))
+AA_LONLAT = box(37.0, 34.0, 39.0, 36.0)  # Alphaland; the border with Betaland is 39°E
+BB_LONLAT = box(39.0, 34.0, 41.0, 36.0)
+
+
+def projected(geometry):
+    return project_geometry(LCC, shapely.segmentize(geometry, 0.01))
+
+
+COUNTRIES = {"AA": projected(AA_LONLAT), "BB": projected(BB_LONLAT)}
+
+
+def place(place_id, lon, lat, *, kind="town", country="AA", rank=1, geometry=None):
+    return Place(place_id, place_id.title(), (), kind, country, rank, geometry or Point(lon, lat))
+
+
+def state(place_id, holder, status="held", by=None):
+    return PlaceState(place_id, holder, status, by, date(2015, 1, 1), ("test-source",))
+
+
+def xy(p: Place) -> Point:
+    x, y = project_xy(LCC, [p.lonlat[0]], [p.lonlat[1]])
+    return Point(float(x[0]), float(y[0]))
+
+
+def model(places, rules=None, countries=COUNTRIES):
+    return TerritoryModel(
+        {p.id: p for p in places}, countries, LCC, rules or TerritoryRules(), EQUAL_AREA
+    )
+
+
+def closer_to(a: Point, b: Point, size=1e7):
+    """The half-plane of points closer to ``a`` than to ``b`` (as a large square)."""
+    mid = np.array([(a.x + b.x) / 2, (a.y + b.y) / 2])
+    towards_b = np.array([b.x - a.x, b.y - a.y]) / a.distance(b)
+    along = np.array([-towards_b[1], towards_b[0]])
+    back = mid - towards_b * size
+    corners = [mid + along * size, mid - along * size, back - along * size, back + along * size]
+    return shapely.Polygon(corners)
+
+
+def assert_same_shape(actual, expected, tolerance=0.002):
+    """Equal up to the output grid: the symmetric difference is a sliver of the area."""
+    assert not actual.is_empty
+    difference = shapely.symmetric_difference(actual, expected).area
+    assert difference <= tolerance * expected.area, (difference, expected.area)
+
+
+def assert_partition(territory, countries=COUNTRIES):
+    """No two areas overlap, and none leaves the country outlines (up to the output grid)."""
+    geometries = [g for _, g in territory.geometries()]
+    for first, second in itertools.combinations(geometries, 2):
+        assert shapely.intersection(first, second).area < 1.0  # m²: shared edges only
+    land = shapely.buffer(shapely.union_all(list(countries.values())), GRID_M)
+    for geometry in geometries:
+        assert shapely.difference(geometry, land).area < 1.0
+
+
+# ----------------------------------------------------------------------- two towns and a border
+TWO_TOWNS_RULES = TerritoryRules(reach_km={"town": (60.0,)})
+WEST = place("west", 38.0, 35.0)
+EAST = place("east", 38.7, 35.0)  # 26 km from the border
+ACROSS = place("across", 39.3, 35.0, country="BB")  # 27 km beyond it
+
+
+@pytest.fixture(scope="module")
+def two_towns():
+    towns = model([WEST, EAST, ACROSS], TWO_TOWNS_RULES)
+    states = {"west": state("west", "isis"), "east": state("east", "sdf")}
+    states["across"] = state("across", "syrian-gov")
+    return towns.estimate(states)
+
+
+def test_two_towns_split_at_the_perpendicular_bisector(two_towns):
+    west, east = xy(WEST), xy(EAST)
+    disc = shapely.buffer(west, 60_000, quad_segs=16)
+    expected = shapely.intersection(disc, closer_to(west, east))
+    assert_same_shape(two_towns.held["isis"], shapely.intersection(expected, COUNTRIES["AA"]))
+    # nothing of the western cell lies nearer the eastern town
+    beyond = shapely.intersection(two_towns.held["isis"], closer_to(east, west)).area
+    assert beyond < 60_000 * 2 * GRID_M
+
+
+def test_no_area_crosses_the_border(two_towns):
+    inside_aa = shapely.buffer(COUNTRIES["AA"], GRID_M)
+    assert shapely.difference(two_towns.held["sdf"], inside_aa).area < 1.0
+    assert (
+        shapely.difference(
+            two_towns.held["syrian-gov"], shapely.buffer(COUNTRIES["BB"], GRID_M)
+        ).area
+        < 1.0
+    )
+    assert_partition(two_towns)
+
+
+def test_a_town_across_the_border_is_not_cut_by_the_bisector_of_its_foreign_neighbour(two_towns):
+    # Cells are made per country: Betaland's only town takes its whole reach inside Betaland.
+    disc = shapely.buffer(xy(ACROSS), 60_000, quad_segs=16)
+    assert_same_shape(two_towns.held["syrian-gov"], shapely.intersection(disc, COUNTRIES["BB"]))
+
+
+def test_reach_leaves_far_ground_unclear():
+    lone = model([place("lone", 38.0, 35.0, kind="dam", rank=3)])
+    territory = lone.estimate({"lone": state("lone", "isis")})
+    assert lone.areas_km2(territory)["isis"].held_km2 == pytest.approx(math.pi * 15**2, rel=0.01)
+    unknown = lone.estimate({"lone": PlaceState("lone", None, "unknown", None, None, ())})
+    assert unknown.held == {} and unknown.contested == {}
+
+
+def test_reach_by_kind_and_rank():
+    rules = TerritoryRules()
+    assert rules.reach_m("city", 1) == 60_000
+    assert rules.reach_m("city", 2) == 45_000
+    assert rules.reach_m("city", 9) == 35_000  # the last entry holds for higher ranks
+    assert rules.reach_m("border-crossing", 1) == 15_000
+    assert rules.reach_m("something-new", 1) == rules.default_reach_km * 1000
+
+
+# ----------------------------------------------------------------------- contested and besieged
+def test_a_contested_town_is_its_own_class_and_counts_half_for_each_side():
+    towns = model([WEST, EAST])
+    territory = towns.estimate(
+        {"west": state("west", "syrian-gov", "contested", "rebels"), "east": state("east", "isis")}
+    )
+    assert set(territory.contested) == {("syrian-gov", "rebels")}
+    assert "syrian-gov" not in territory.held and "rebels" not in territory.held
+    areas = towns.areas_km2(territory)
+    contested = areas["rebels"].contested_km2
+    assert contested > 0
+    assert areas["rebels"].area_km2 == pytest.approx(contested / 2)
+    assert areas["syrian-gov"].area_km2 == pytest.approx(contested / 2)
+    assert_partition(territory)
+
+
+def test_a_besieged_town_keeps_a_core_and_the_besieger_holds_the_ring():
+    town = place("town", 38.0, 35.0, rank=1)  # reach 30 km, alone: its whole disc
+    besieged = model([town])
+    territory = besieged.estimate({"town": state("town", "sdf", "besieged", "isis")})
+    centre = xy(town)
+    core = shapely.buffer(centre, 10_000, quad_segs=16)
+    ring = shapely.difference(shapely.buffer(centre, 30_000, quad_segs=16), core)
+    assert_same_shape(territory.held["sdf"], core)
+    assert_same_shape(territory.held["isis"], ring)
+    areas = besieged.areas_km2(territory)
+    assert areas["isis"].held_km2 / areas["sdf"].held_km2 == pytest.approx(8, rel=0.01)
+    assert_partition(territory)
+
+
+# ----------------------------------------------------------------------- explicit zones
+def test_an_explicit_zone_takes_precedence_over_the_cells_it_covers():
+    zone_lonlat = box(38.4, 34.6, 39.4, 35.4)  # over the eastern town and across the border
+    zone = place("desert-zone", 0, 0, kind="zone", geometry=zone_lonlat)
+    zoned = model([WEST, EAST, zone], TWO_TOWNS_RULES)
+    territory = zoned.estimate(
+        {
+            "west": state("west", "isis"),
+            "east": state("east", "sdf"),
+            "desert-zone": state("desert-zone", "isis"),
+        }
+    )
+    zone_in_aa = shapely.intersection(projected(zone_lonlat), COUNTRIES["AA"])
+    assert shapely.intersection(territory.held["sdf"], zone_in_aa).area < 1e-4 * zone_in_aa.area
+    assert shapely.difference(zone_in_aa, territory.held["isis"]).area < 1e-4 * zone_in_aa.area
+    assert_partition(territory)  # the zone is cut to its country too
+
+
+def test_a_zone_with_no_known_holder_leaves_the_cells_alone():
+    zone = place("desert-zone", 0, 0, kind="zone", geometry=box(38.4, 34.6, 39.4, 35.4))
+    zoned = model([WEST, EAST, zone], TWO_TOWNS_RULES)
+    plain = model([WEST, EAST], TWO_TOWNS_RULES)
+    states = {"west": state("west", "isis"), "east": state("east", "sdf")}
+    assert shapely.equals(zoned.estimate(states).held["sdf"], plain.estimate(states).held["sdf"])
+
+
+# ----------------------------------------------------------------------- invariants
+def random_layout(seed: int):
+    rng = np.random.default_rng(seed)
+    kinds = ("city", "town", "dam", "airbase", "border-crossing")
+    holders = ("isis", "sdf", "syrian-gov", "rebels")
+    places, states = [], {}
+    for index in range(30):
+        country = "AA" if index % 3 else "BB"
+        west = 37.0 if country == "AA" else 39.0
+        lon, lat = west + rng.uniform(0.05, 1.95), rng.uniform(34.05, 35.95)
+        new = place(
+            f"p{index:02d}",
+            lon,
+            lat,
+            kind=kinds[index % 5],
+            country=country,
+            rank=int(rng.integers(1, 5)),
+        )
+        places.append(new)
+        status = ("held", "held", "contested", "besieged")[int(rng.integers(0, 4))]
+        holder = holders[int(rng.integers(0, 4))]
+        by = holders[(holders.index(holder) + 1) % 4] if status != "held" else None
+        states[new.id] = state(new.id, holder, status, by)
+    return places, states
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_areas_never_overlap_and_stay_inside_the_countries(seed):
+    places, states = random_layout(seed)
+    assert_partition(model(places).estimate(states))
+
+
+def test_the_same_input_gives_the_same_polygons():
+    places, states = random_layout(7)
+    first = model(places).estimate(states)
+    second = model(list(reversed(places))).estimate(dict(reversed(list(states.items()))))
+    assert [key for key, _ in first.geometries()] == [key for key, _ in second.geometries()]
+    for (_, a), (_, b) in zip(first.geometries(), second.geometries(), strict=True):
+        assert shapely.to_wkb(a) == shapely.to_wkb(b)
+
+
+def test_output_vertices_lie_on_the_grid():
+    places, states = random_layout(4)
+    for _, geometry in model(places).estimate(states).geometries():
+        coords = shapely.get_coordinates(geometry)
+        assert np.allclose(coords / GRID_M, np.round(coords / GRID_M), atol=1e-6)
+
+
+# ----------------------------------------------------------------------- km²
+def test_area_is_measured_equal_area_from_lon_lat():
+    from pyproj import Geod
+
+    square = projected(box(38.0, 34.0, 40.0, 36.0))
+    geodesic, _ = Geod(ellps="WGS84").geometry_area_perimeter(to_lonlat(square, LCC))
+    assert area_km2(square, LCC, EQUAL_AREA) == pytest.approx(abs(geodesic) / 1e6, rel=1e-4)
+    # the conformal plane itself is off by its scale factor squared
+    assert square.area / 1e6 != pytest.approx(abs(geodesic) / 1e6, rel=1e-3)
+
+
+# ----------------------------------------------------------------------- scenario and CLI
+def test_territory_rules_come_from_the_scenario(mini):
+    text = mini.read_text()
+    write(mini, text + "territory:\n  reach_km:\n    town: [12, 10]\n  besieged_core: 0.5\n")
+    rules = load_scenario(mini).territory
+    assert rules.reach_m("town", 2) == 10_000
+    assert rules.reach_m("city", 1) == 60_000  # kinds not named keep their defaults
+    assert rules.besieged_core == 0.5
+
+
+def test_bad_territory_rules_point_at_their_line(mini):
+    text = mini.read_text()
+    lines = text.count("\n")
+    write(mini, text + "territory:\n  reach_km:\n    towns: 12\n    city: -5\n  besieged_core: 2\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(mini)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        m.endswith(
+            f":{lines + 3}:5: unknown kind 'towns' in territory.reach_km (did you mean 'town'?)"
+        )
+        for m in messages
+    )
+    assert any(
+        m.endswith(f":{lines + 4}:11: reach of 'city' must be positive km") for m in messages
+    )
+    assert any("besieged_core must be between 0 and 1" in m for m in messages)
+
+
+def test_area_command_prints_km2_per_faction_and_date(run, mini):
+    result = run(
+        "area", "--from", "2015-01", "--to", "2017-11", "--every", "year", "-s", mini, "-f", "json"
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [tuple(r) for r in records] == [AREA_KEYS] * len(records)
+    by_key = {(r["date"], r["faction"]): r for r in records}
+    assert sorted({r["date"] for r in records}) == ["2015-12-31", "2016-12-31"]
+    peak = by_key[("2015-12-31", "isis")]
+    # Raqqa's 60 km disc, cut by the cells of its neighbours, plus the siege rings of
+    # Kobani (25 km reach) and Deir ez-Zor (60 km)
+    assert 15_000 < peak["area_km2"] < 25_000
+    gov = by_key[("2015-12-31", "syrian-gov")]
+    assert gov["area_km2"] == pytest.approx(gov["held_km2"] + gov["contested_km2"] / 2, abs=1)
+    rebels = by_key[("2015-12-31", "rebels")]
+    assert rebels["held_km2"] == 0 and rebels["contested_km2"] == gov["contested_km2"]
+
+
+def test_area_after_raqqa_fell_is_the_siege_ring_of_kobani(run, mini):
+    result = run("area", "--from", "2017-11", "--to", "2017-11", "-s", mini, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ",".join(AREA_KEYS)
+    isis = next(line for line in lines if ",isis," in line).split(",")
+    ring = math.pi * (25**2 - (25 / 3) ** 2)  # Kobani: town of rank 2, besieged by ISIS
+    assert float(isis[3]) == pytest.approx(ring, rel=0.01)
+
+
+def test_area_range_outside_the_timeline_is_an_input_error(run, mini):
+    result = run("area", "--from", "2014-01", "--to", "2015-06", "-s", mini)
+    assert result.exit_code == 1
+    assert "outside the covered range 2015-01-01 to 2017-11-30" in result.stderr
+
+
+# ----------------------------------------------------------------------- on the map
+def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
+    from matplotlib.colors import to_hex
+
+    from geomap.pipeline import draw_day, make_canvas
+    from geomap.render import AREA_ALPHA, Z_AREA, Z_MARKER
+    from geomap.style import load_style
+
+    scenario = load_scenario(mini)
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style, size_px=(800, 600), dpi=100)
+    draw_day(canvas, scenario, style, date(2015, 1, 31))
+    areas = {a.get_gid(): a for a in canvas.ax.patches if (a.get_gid() or "").startswith("area-")}
+    assert set(areas) == {
+        "area-isis",
+        "area-syrian-gov",
+        "area-sdf",
+        "area-contested-syrian-gov-rebels",
+    }
+    isis = areas["area-isis"]
+    assert to_hex(isis.get_facecolor()) == "#6e6e6e"  # black faction, grey fill
+    assert isis.get_alpha() == AREA_ALPHA and isis.get_zorder() == Z_AREA < Z_MARKER
+    contested = areas["area-contested-syrian-gov-rebels"]
+    assert contested.get_hatch() and to_hex(contested.get_hatchcolor()) == "#7ccd3c"
+    subtitle = next(t for t in canvas.figure.texts if t.get_gid() == "subtitle")
+    assert "areas are estimates" in subtitle.get_text()
+    # the next frame replaces them: Raqqa has fallen, the contested class is gone
+    draw_day(canvas, scenario, style, date(2017, 11, 30))
+    gids = sorted(a.get_gid() for a in canvas.ax.patches if (a.get_gid() or "").startswith("area-"))
+    assert gids == ["area-isis", "area-sdf", "area-syrian-gov"]
