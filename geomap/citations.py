@@ -7,7 +7,7 @@ import os
 from geomap.dates import DateSyntaxError, parse_period
 from geomap.errors import InputError, Location, ProblemLog
 from geomap.model import Citation
-from geomap.schema import KEBAB_ID, check_keys, expect_map, expect_text
+from geomap.schema import KEBAB_ID, check_keys, expect_map, expect_text, location_of
 from geomap.yamlfile import load_yaml
 
 CITATION_KEYS = ("publisher", "title", "date", "url", "note")
@@ -26,22 +26,20 @@ def citations_of(mapping: dict, log: ProblemLog, fallback: Location) -> dict[str
         check_keys(
             fields, CITATION_KEYS, log, f"source '{source_id}'", ("publisher", "title", "date")
         )
-        publisher = (
-            expect_text(fields.get("publisher", ""), log, key_loc, "publisher")
-            if ("publisher" in fields)
-            else None
+
+        publisher, title, day, url, _note = (
+            _text_field(fields, key, log, key_loc, source_id)
+            for key in ("publisher", "title", "date", "url", "note")
         )
-        title = expect_text(fields["title"], log, key_loc, "title") if "title" in fields else None
-        day = fields.get("date")
         if day is not None:
             try:
                 parse_period(day)
             except DateSyntaxError as error:
-                log.add(getattr(day, "loc", key_loc), str(error))
-        url = fields.get("url")
-        if url is not None and not str(url).startswith(("http://", "https://")):
+                log.add(location_of(day, key_loc), str(error))
+                day = None
+        if url is not None and not url.startswith(("http://", "https://")):
             log.add(
-                getattr(url, "loc", key_loc),
+                location_of(url, key_loc),
                 f"url of source '{source_id}' must start with https://",
             )
         if publisher and title and day:
@@ -49,6 +47,19 @@ def citations_of(mapping: dict, log: ProblemLog, fallback: Location) -> dict[str
                 source_id, str(publisher), str(title), str(day), str(url) if url else None, key_loc
             )
     return citations
+
+
+def _text_field(
+    fields: dict, key: str, log: ProblemLog, key_loc: Location, source_id: str
+) -> str | None:
+    """The text of an optional field; a list, a mapping or (except for a note) nothing is an
+    error."""
+    if key not in fields:
+        return None
+    value = fields[key]
+    if key == "note" and (value is None or isinstance(value, str)):
+        return value
+    return expect_text(value, log, key_loc, f"{key} of source '{source_id}'")
 
 
 def load_citations(path: str | os.PathLike[str]) -> dict[str, Citation]:

@@ -23,7 +23,7 @@ def type_name(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "nothing"
     return "text"
 

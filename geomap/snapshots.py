@@ -18,6 +18,7 @@ from geomap.schema import (
     expect_map,
     expect_text,
     expect_text_list,
+    location_of,
     type_name,
 )
 from geomap.yamlfile import load_yaml
@@ -51,6 +52,7 @@ def load_snapshot(path: str | os.PathLike[str]) -> SnapshotFile:
         local = expect_map(mapping["sources"], log, mapping.key_loc("sources"), "'sources'")
         if local is not None:
             citations = citations_of(local, log, mapping.key_loc("sources"))
+    _note(mapping, log, "the snapshot's note")
     default_sources: list[str] = []
     if "source" in mapping:
         default_sources = expect_text_list(
@@ -109,9 +111,17 @@ def _assertion(
     if fields is None:
         return None
     check_keys(fields, ENTRY_KEYS, log, f"'{place_id}'", required=("holder",))
-    holder = expect_text(fields["holder"], log, key_loc, "holder") if "holder" in fields else None
+    holder = None
+    if "holder" in fields:
+        holder = expect_text(fields["holder"], log, key_loc, f"holder of '{place_id}'")
     status = fields.get("status", "held")
-    if status not in STATUSES:
+    if not isinstance(status, str):
+        log.add(
+            location_of(status, key_loc),
+            f"status of '{place_id}' must be text, not {type_name(status)}",
+        )
+        status = "held"
+    elif status not in STATUSES:
         log.add(
             getattr(status, "loc", key_loc),
             f"unknown status '{status}'{did_you_mean(status, STATUSES)}"
@@ -119,7 +129,7 @@ def _assertion(
         )
     by = fields.get("by")
     if by is not None:
-        by = expect_text(by, log, key_loc, "by")
+        by = expect_text(by, log, key_loc, f"'by' of '{place_id}'")
     if status in ("contested", "besieged") and by is None and "by" not in fields:
         log.add(key_loc, f"'{place_id}' is {status} but names no other side: add 'by'")
     if status == "held" and by is not None:
@@ -132,12 +142,23 @@ def _assertion(
     sources = default_sources
     if "source" in fields:
         sources = expect_text_list(fields["source"], log, fields.key_loc("source"), "'source'")
-    note = fields.get("note")
+    note = _note(fields, log, f"note of '{place_id}'")
     if holder is None:
         return None
-    return Assertion(
-        place_id, day, holder, str(status), by, tuple(sources), note and str(note), key_loc
-    )
+    return Assertion(place_id, day, holder, str(status), by, tuple(sources), note, key_loc)
+
+
+def _note(fields: dict, log: ProblemLog, what: str) -> str | None:
+    """An optional free-text note: text or nothing, never a list or a mapping."""
+    note = fields.get("note")
+    if note is None or (isinstance(note, str) and not note.strip()):
+        return None
+    if not isinstance(note, str):
+        log.add(
+            location_of(note, fields.key_loc("note")), f"{what} must be text, not {type_name(note)}"
+        )
+        return None
+    return str(note)
 
 
 def snapshot_files(folder: str | os.PathLike[str]) -> list[Path]:
