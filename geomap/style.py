@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geomap.errors import Location, ProblemLog
-from geomap.schema import check_keys, expect_map, type_name
+from geomap.schema import check_keys, did_you_mean, expect_map, expect_text, type_name
 from geomap.yamlfile import load_yaml
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -73,6 +74,14 @@ class Style:
 
 
 STYLE_KEYS = tuple(Style.__dataclass_fields__)
+_WHOLE_NUMBERS = {
+    # key: (smallest, largest) allowed
+    "dpi": (30, 1200),
+    "label_max_rank": (1, 9),
+    "stale_after_days": (1, 100_000),
+}
+_SIZE_PX = (200, 20_000)
+_TABLES = ("colours", "font_sizes", "line_widths", "marker_sizes", "marker_shapes")
 
 
 def load_style(path: str | os.PathLike[str] | None) -> Style:
@@ -90,35 +99,61 @@ def load_style(path: str | os.PathLike[str] | None) -> Style:
     for key, value in mapping.items():
         loc = getattr(value, "loc", mapping.key_loc(key))
         if key == "size_px":
-            numbers = _numbers(value, log, loc, key, count=2)
+            numbers = _numbers(value, log, loc, key, count=2, whole=True, limits=_SIZE_PX)
             if numbers:
                 changes[key] = (int(numbers[0]), int(numbers[1]))
-        elif key in ("dpi", "label_max_rank", "stale_after_days"):
-            numbers = _numbers([value], log, loc, key, count=1)
+        elif key in _WHOLE_NUMBERS:
+            numbers = _numbers([value], log, loc, key, 1, whole=True, limits=_WHOLE_NUMBERS[key])
             if numbers:
                 changes[key] = int(numbers[0])
         elif key == "font_family":
-            changes[key] = str(value)
-        elif key in ("colours", "font_sizes", "line_widths", "marker_sizes", "marker_shapes"):
+            family = expect_text(value, log, loc, "font_family")
+            if family:
+                changes[key] = family.strip()
+        elif key in _TABLES:
             entries = expect_map(value, log, loc, f"'{key}'")
             if entries is not None:
-                changes[key] = {**getattr(style, key), **_entries(key, entries, log)}
+                changes[key] = {**getattr(style, key), **_entries(key, entries, log, style)}
     log.raise_if_any()
     return replace(style, **changes)
 
 
-def _entries(key: str, entries: dict, log: ProblemLog) -> dict:
+def _entry_names(key: str, style: Style) -> tuple[str, ...]:
+    if key == "marker_shapes":
+        from geomap.places import KINDS
+
+        return KINDS
+    if key == "marker_sizes":
+        return tuple(str(rank) for rank in range(1, 10))
+    return tuple(getattr(style, key))
+
+
+def _entries(key: str, entries: dict, log: ProblemLog, style: Style) -> dict:
     result: dict = {}
+    names = _entry_names(key, style)
     for name, value in entries.items():
         loc = getattr(value, "loc", entries.key_loc(name))
+        if name not in names:
+            what = "rank" if key == "marker_sizes" else "name"
+            log.add(
+                entries.key_loc(name),
+                f"unknown {what} '{name}' in '{key}'{did_you_mean(name, names)}"
+                f" (expected one of: {', '.join(names)})",
+            )
+            continue
         if key == "colours":
-            if not _HEX_COLOUR.match(str(value)):
+            if not (isinstance(value, str) and _HEX_COLOUR.match(value)):
                 log.add(loc, f"colour '{name}' must be a quoted hex colour like \"#cc0000\"")
             else:
-                result[name] = str(value).lower()
+                result[name] = value.lower()
         elif key == "marker_shapes":
             if value not in MARKER_SHAPES:
-                log.add(loc, f"marker shape '{value}' must be one of {' '.join(MARKER_SHAPES)}")
+                shown = f"'{value}'" if isinstance(value, str) else type_name(value)
+                log.add(
+                    loc,
+                    f"marker shape of '{name}' must be one of {' '.join(MARKER_SHAPES)}, "
+                    f"not {shown}",
+                )
             else:
                 result[name] = str(value)
         else:
@@ -128,16 +163,36 @@ def _entries(key: str, entries: dict, log: ProblemLog) -> dict:
     return result
 
 
-def _numbers(value: Any, log: ProblemLog, loc: Location, what: str, count: int) -> list[float]:
+def _numbers(
+    value: Any,
+    log: ProblemLog,
+    loc: Location,
+    what: str,
+    count: int,
+    *,
+    whole: bool = False,
+    limits: tuple[float, float] | None = None,
+) -> list[float]:
+    """``count`` positive, finite numbers (whole ones if ``whole``), within ``limits``."""
+    kind = "whole number" if whole else "number"
     if not isinstance(value, list) or len(value) != count:
-        log.add(loc, f"{what} must be {count} number(s), not {type_name(value)}")
+        log.add(loc, f"{what} must be {count} {kind}s, not {type_name(value)}")
         return []
     try:
         numbers = [float(v) for v in value]
     except (TypeError, ValueError):
-        log.add(loc, f"{what} must be numbers")
+        numbers = []
+    if not numbers or not all(math.isfinite(n) for n in numbers):
+        shown = ", ".join(f"'{v}'" if isinstance(v, str) else type_name(v) for v in value)
+        log.add(loc, f"{what} must be {'a ' + kind if count == 1 else kind + 's'}, not {shown}")
+        return []
+    if whole and not all(n.is_integer() for n in numbers):
+        log.add(loc, f"{what} must be {'a whole number' if count == 1 else 'whole numbers'}")
         return []
     if any(n <= 0 for n in numbers):
         log.add(loc, f"{what} must be positive")
+        return []
+    if limits is not None and not all(limits[0] <= n <= limits[1] for n in numbers):
+        log.add(loc, f"{what} must be from {limits[0]} to {limits[1]}")
         return []
     return numbers
