@@ -450,7 +450,7 @@ class MapCanvas:
             **hatch,
         )
         patch.set_gid(gid)
-        self.ax.add_patch(patch)
+        self.ax.add_artist(patch)  # not add_patch: its data-limit update walks every vertex
         self._dynamic.append(patch)
 
     def mark_changes(self, places: Sequence[PlaceOnMap]) -> None:
