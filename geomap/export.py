@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,18 +14,25 @@ from geomap.errors import InputError, Location
 
 FORMATS = ("png", "svg", "pdf")
 CREATOR = f"geomap {__version__}"
-_MARKER = b"geomap"
+_MARKER = re.compile(rb"geomap \d+\.\d+")
+"""The creator mark (``CREATOR``) that geomap writes into every image, PDF, GIF and MP4."""
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"%PDF-", b"GIF87a", b"GIF89a", b"<?xml", b"<svg")
 
 
 def written_by_geomap(path: Path) -> bool:
-    """True if ``path`` carries geomap's creator mark (PNG text chunk, SVG/PDF metadata)."""
+    """True if ``path`` is an image, PDF or video carrying geomap's creator mark.
+
+    Both must hold: a text file that merely mentions geomap (a README, a script) is not ours.
+    """
     try:
         with path.open("rb") as handle:
             head = handle.read(64 * 1024)
-            if _MARKER in head:
+            if not (head.startswith(_SIGNATURES) or head[4:8] == b"ftyp"):
+                return False
+            if _MARKER.search(head):
                 return True
             handle.seek(max(0, path.stat().st_size - 64 * 1024))
-            return _MARKER in handle.read()
+            return _MARKER.search(handle.read()) is not None
     except OSError:
         return False
 
