@@ -42,7 +42,7 @@ def join_states(
     for place in sorted(places.values(), key=lambda p: (p.rank, p.id)):
         state = states.get(place.id) or PlaceState(place.id, None, "unknown", None, None, ())
         stale = bool(
-            stale_after_days is not None
+            stale_after_days
             and state.since is not None
             and (day - state.since).days > stale_after_days
         )

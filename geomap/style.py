@@ -78,7 +78,7 @@ _WHOLE_NUMBERS = {
     # key: (smallest, largest) allowed
     "dpi": (30, 1200),
     "label_max_rank": (1, 9),
-    "stale_after_days": (1, 100_000),
+    "stale_after_days": (0, 100_000),  # 0: never fade
 }
 _SIZE_PX = (200, 20_000)
 _TABLES = ("colours", "font_sizes", "line_widths", "marker_sizes", "marker_shapes")
@@ -189,7 +189,7 @@ def _numbers(
     if whole and not all(n.is_integer() for n in numbers):
         log.add(loc, f"{what} must be {'a whole number' if count == 1 else 'whole numbers'}")
         return []
-    if any(n <= 0 for n in numbers):
+    if any(n <= 0 for n in numbers) and (limits is None or limits[0] > 0):
         log.add(loc, f"{what} must be positive")
         return []
     if limits is not None and not all(limits[0] <= n <= limits[1] for n in numbers):

@@ -1,0 +1,146 @@
+"""The bundled scenario: it validates, every claim is sourced, and the turning points resolve as
+the sources (and the article the project started from) say."""
+
+from datetime import date
+
+import pytest
+
+from geomap.dates import parse_period
+from geomap.resources import default_scenario_path
+from geomap.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(default_scenario_path())
+
+
+def holder(scenario, place_id: str, when: str) -> tuple[str, str]:
+    state = scenario.timeline.state_of(place_id, parse_period(when).last_day)
+    return state.holder, state.status
+
+
+def test_it_covers_june_2014_to_november_2017_with_a_snapshot_every_month(scenario):
+    timeline = scenario.timeline
+    assert (timeline.first_day, timeline.last_day) == (date(2014, 6, 1), date(2017, 11, 30))
+    months = {(s.date.year, s.date.month) for s in scenario.snapshots}
+    expected = {
+        (y, m) for y in range(2014, 2018) for m in range(1, 13) if (2014, 6) <= (y, m) <= (2017, 11)
+    }
+    assert expected <= months
+
+
+def test_the_gazetteer_has_the_places_of_the_war(scenario):
+    assert len(scenario.places) >= 60
+    for place_id in (
+        "raqqa",
+        "mosul",
+        "tal-afar",
+        "sinjar",
+        "ramadi",
+        "fallujah",
+        "tikrit",
+        "baiji",
+        "hit",
+        "haditha",
+        "rawa",
+        "rutba",
+        "hawija",
+        "palmyra",
+        "qaryatayn",
+        "sukhnah",
+        "mayadin",
+        "manbij",
+        "al-bab",
+        "jarabulus",
+        "tabqa",
+        "kobani",
+        "hasakah",
+        "dabiq",
+        "aleppo",
+        "deir-ez-zor",
+        "al-bukamal",
+        "al-qaim",
+        "kirkuk",
+    ):
+        assert place_id in scenario.places
+    assert {"Abu Kamal", "Albu Kamal"} <= set(scenario.places["al-bukamal"].aliases)
+    assert "Deir al-Zour" in scenario.places["deir-ez-zor"].aliases
+
+
+def test_every_claim_cites_a_defined_source_with_publisher_title_and_date(scenario):
+    for snapshot in scenario.snapshots:
+        for assertion in snapshot.assertions:
+            assert assertion.sources, f"{snapshot.path}: {assertion.place_id} has no source"
+            for source_id in assertion.sources:
+                citation = scenario.citations[source_id]
+                assert citation.publisher and citation.title and citation.date
+
+
+def test_the_baseline_names_a_holder_for_every_place(scenario):
+    states = scenario.timeline.state_at(date(2014, 6, 1), scenario.places)
+    assert all(state.holder for state in states.values())
+
+
+@pytest.mark.parametrize(
+    ("place_id", "when", "expected"),
+    [
+        ("mosul", "2014-06-09", "iraqi-gov"),
+        ("mosul", "2014-06-10", "isis"),
+        ("kirkuk", "2014-06-12", "peshmerga"),
+        ("tikrit", "2015-04-01", "iraqi-gov"),
+        ("ramadi", "2015-05-17", "isis"),
+        ("palmyra", "2015-05-21", "isis"),
+        ("palmyra", "2016-03-27", "syrian-gov"),
+        ("palmyra", "2016-12-11", "isis"),
+        ("palmyra", "2017-03-02", "syrian-gov"),
+        ("fallujah", "2016-06-26", "iraqi-gov"),
+        ("jarabulus", "2016-08-24", "turkey"),
+        ("mosul", "2017-07-10", "iraqi-gov"),
+        ("raqqa", "2017-06-05", "isis"),
+        ("raqqa", "2017-10-17", "sdf"),
+        ("kirkuk", "2017-10-15", "peshmerga"),
+        ("kirkuk", "2017-10-16", "iraqi-gov"),
+        ("al-qaim", "2017-11-03", "iraqi-gov"),
+        ("deir-ez-zor", "2017-11-03", "syrian-gov"),
+    ],
+)
+def test_turning_points(scenario, place_id, when, expected):
+    assert holder(scenario, place_id, when)[0] == expected
+
+
+def test_raqqa_was_fought_over_until_it_fell(scenario):
+    assert holder(scenario, "raqqa", "2017-10-16") == ("sdf", "contested")
+    assert holder(scenario, "raqqa", "2017-10-17") == ("sdf", "held")
+
+
+def test_january_2015_isis_holds_a_band_from_aleppo_province_to_near_baghdad(scenario):
+    for place_id in (
+        "al-bab",
+        "manbij",
+        "jarabulus",
+        "dabiq",
+        "raqqa",
+        "mayadin",
+        "mosul",
+        "tikrit",
+        "fallujah",
+    ):
+        assert holder(scenario, place_id, "2015-01")[0] == "isis", place_id
+    assert holder(scenario, "deir-ez-zor", "2015-01") == ("syrian-gov", "besieged")
+    assert holder(scenario, "aleppo", "2015-01")[1] == "contested"
+
+
+def test_november_2017_matches_the_article(scenario):
+    assert holder(scenario, "deir-ez-zor", "2017-11")[0] == "syrian-gov"
+    assert holder(scenario, "al-qaim", "2017-11")[0] == "iraqi-gov"
+    assert holder(scenario, "raqqa", "2017-11")[0] == "sdf"
+    assert holder(scenario, "kirkuk", "2017-11")[0] == "iraqi-gov"
+    assert holder(scenario, "aleppo", "2017-11") == ("syrian-gov", "held")
+    isis_places = [
+        p
+        for p, s in scenario.timeline.state_at(date(2017, 11, 30), scenario.places).items()
+        if s.holder == "isis" or s.by == "isis"
+    ]
+    assert 0 < len(isis_places) < 10
+    assert all(scenario.places[p].country in ("SY", "IQ") for p in isis_places)
