@@ -259,7 +259,7 @@ def test_two_worker_processes_give_the_same_frames(run, mini, tmp_path):
 def test_frames_can_be_sent_to_a_dask_cluster(run, mini, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         result = run(
             "batch",
