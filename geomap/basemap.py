@@ -58,7 +58,8 @@ def check_layer(document: Any, layer: str) -> tuple[list, list[tuple[tuple, str]
     for number, feature in enumerate(features):
         here = ("features", number)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append((here, f"feature #{number + 1} of layer '{layer}' must be a Feature"))
+            message = f"feature #{number + 1} of layer '{layer}' must be a GeoJSON Feature"
+            problems.append((here, message))
             continue
         properties = feature.get("properties")
         if properties is None:

@@ -65,7 +65,7 @@ def _text_field(
 def load_citations(path: str | os.PathLike[str]) -> dict[str, Citation]:
     """A shared sources file: a mapping of source id -> citation."""
     log = ProblemLog()
-    document = load_yaml(path)
+    document = load_yaml(path, log)
     where = Location.of_file(path)
     if document is None:
         return {}

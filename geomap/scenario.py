@@ -25,7 +25,7 @@ from geomap.schema import (
     location_of,
     type_name,
 )
-from geomap.snapshots import load_snapshot, snapshot_files
+from geomap.snapshots import read_snapshot, snapshot_files
 from geomap.territory import TerritoryRules, territory_rules
 from geomap.timeline import Timeline
 from geomap.yamlfile import YMap, load_yaml
@@ -81,10 +81,11 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
     """Load and check a whole scenario; every problem in every file is raised together."""
     path = resolve_scenario_path(path)
     log = ProblemLog()
-    document = load_yaml(path)
+    document = load_yaml(path, log)
     where = Location(Location.of_file(path).path, 1, 1)
     mapping = expect_map(document, log, where, "a scenario")
-    log.raise_if_any()
+    if mapping is None:
+        log.raise_if_any()
     check_keys(
         mapping,
         SCENARIO_KEYS,
@@ -324,11 +325,10 @@ def _snapshots(
             log.add(getattr(name, "loc", mapping.loc), f"snapshot file or folder not found: {name}")
     snapshots: list[Snapshot] = []
     seen: dict[date, Snapshot] = {}
+    undated: list[Snapshot] = []  # their date could not be read (reported): names still checked
     for snapshot_path in paths:
-        try:
-            parsed = load_snapshot(snapshot_path)
-        except InputError as error:
-            log.extend(error)
+        parsed = read_snapshot(snapshot_path, log)
+        if parsed is None:
             continue
         snapshot = parsed.snapshot
         for source_id, citation in parsed.citations.items():
@@ -339,6 +339,9 @@ def _snapshots(
                     f"{citations[source_id].location}",
                 )
             citations.setdefault(source_id, citation)
+        if snapshot.date == date.min:
+            undated.append(snapshot)
+            continue
         if snapshot.date in seen:
             log.add(
                 snapshot.location,
@@ -354,7 +357,7 @@ def _snapshots(
             )
         seen[snapshot.date] = snapshot
         snapshots.append(snapshot)
-    return sorted(snapshots, key=lambda s: s.date)
+    return sorted(snapshots, key=lambda s: s.date) + undated
 
 
 def _alias_index(places: dict[str, Place]) -> dict[str, str]:

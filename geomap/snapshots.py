@@ -39,11 +39,28 @@ class SnapshotFile:
 def load_snapshot(path: str | os.PathLike[str]) -> SnapshotFile:
     """Parse one snapshot file; raises :class:`InputError` listing every problem in it."""
     log = ProblemLog()
+    parsed = read_snapshot(path, log)
+    log.raise_if_any()
+    assert parsed is not None  # a snapshot that could not be read has problems
+    return parsed
+
+
+def read_snapshot(path: str | os.PathLike[str], log: ProblemLog) -> SnapshotFile | None:
+    """Parse one snapshot file, adding its problems to ``log``.
+
+    Returns what could be read even when there are problems (a date that cannot be read is
+    ``date.min``), so that a scenario can still check the names in the well-formed entries and
+    report everything at once; None when the file cannot be read as a snapshot at all.
+    """
     where = Location.of_file(path)
-    document = load_yaml(path)
+    try:
+        document = load_yaml(path, log)
+    except InputError as error:
+        log.extend(error)
+        return None
     mapping = expect_map(document, log, Location(where.path, 1, 1), "a snapshot")
     if mapping is None:
-        log.raise_if_any()
+        return None
     check_keys(mapping, SNAPSHOT_KEYS, log, "snapshot", required=("date", "control"))
 
     day = _snapshot_day(mapping, path, log)
@@ -67,7 +84,6 @@ def load_snapshot(path: str | os.PathLike[str]) -> SnapshotFile:
             assertion = _assertion(place_id, entry, entries, day, default_sources, log)
             if assertion is not None:
                 assertions.append(assertion)
-    log.raise_if_any()
     snapshot = Snapshot(day, where.path, tuple(assertions), mapping.loc)
     return SnapshotFile(snapshot, citations)
 

@@ -91,9 +91,10 @@ def load_style(path: str | os.PathLike[str] | None) -> Style:
         return style
     log = ProblemLog()
     where = Location(Location.of_file(path).path, 1, 1)
-    document = load_yaml(path)
+    document = load_yaml(path, log)
     mapping = expect_map(document, log, where, "a style")
-    log.raise_if_any()
+    if mapping is None:
+        log.raise_if_any()
     check_keys(mapping, STYLE_KEYS, log, "style")
     changes: dict[str, Any] = {}
     for key, value in mapping.items():
@@ -183,7 +184,8 @@ def _numbers(
     except (TypeError, ValueError):
         numbers = []
     if not numbers or not all(math.isfinite(n) for n in numbers):
-        shown = ", ".join(f"'{v}'" if isinstance(v, str) else type_name(v) for v in value)
+        shown = ", ".join(str(v) if isinstance(v, str) else type_name(v) for v in value)
+        shown = f"'{shown}'" if count == 1 else f"[{shown}]"
         log.add(loc, f"{what} must be {'a ' + kind if count == 1 else kind + 's'}, not {shown}")
         return []
     if whole and not all(n.is_integer() for n in numbers):

@@ -164,8 +164,12 @@ class _Builder:
         mapping.key_locs[key] = key.loc
 
 
-def parse_yaml(text: str, path: str) -> Any:
-    """Parse YAML text strictly; raises :class:`InputError` with the location of every problem."""
+def parse_yaml(text: str, path: str, log: ProblemLog | None = None) -> Any:
+    """Parse YAML text strictly; raises :class:`InputError` with the location of every problem.
+
+    With a ``log``, duplicate keys (after which the value is still usable: the first one counts)
+    are added to it instead, so that the caller can report them with its own problems.
+    """
     bad = _NOT_YAML_TEXT.search(text)
     if bad is not None:
         raise InputError.at(
@@ -173,21 +177,27 @@ def parse_yaml(text: str, path: str) -> Any:
             f"character U+{ord(bad.group()):04X} is not allowed in YAML (a control or invalid "
             "character); delete it",
         )
-    log = ProblemLog()
-    builder = _Builder(path, log)
+    duplicates = ProblemLog()
+    builder = _Builder(path, duplicates)
     loader = _BaseLoader(text)
     try:
         while loader.check_event():
             builder.feed(loader.get_event())
     except InputError as error:
-        log.extend(error)
+        duplicates.extend(error)
+        duplicates.raise_if_any()
     except yaml.MarkedYAMLError as error:
-        log.add(*_syntax_problem(error, text, path))
+        duplicates.add(*_syntax_problem(error, text, path))
+        duplicates.raise_if_any()
     except yaml.YAMLError as error:
-        log.add(Location(path), f"malformed YAML: {error}")
+        duplicates.add(Location(path), f"malformed YAML: {error}")
+        duplicates.raise_if_any()
     finally:
         loader.dispose()
-    log.raise_if_any()
+    if log is None:
+        duplicates.raise_if_any()
+    else:
+        log.problems.extend(duplicates.problems)
     return builder.root
 
 
@@ -196,6 +206,13 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[
     where = _location(path, mark) if mark else Location(path)
     if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
         return where, "malformed YAML: a tab is used for indentation; indent with spaces"
+    if (
+        error.context == "while scanning a quoted scalar"
+        and error.problem == "found unexpected end of stream"
+        and error.context_mark is not None
+    ):
+        opened = _location(path, error.context_mark)
+        return opened, "malformed YAML: the quote that opens here is never closed"
     problem = error.problem or "malformed YAML"
     if error.context:
         problem = f"{problem} ({error.context})"
@@ -209,7 +226,7 @@ def _character_at(text: str, line: int, column: int) -> str:
     return ""
 
 
-def load_yaml(path: str | os.PathLike[str]) -> Any:
+def load_yaml(path: str | os.PathLike[str], log: ProblemLog | None = None) -> Any:
     """Read and parse a YAML file strictly (see :func:`parse_yaml`)."""
     text = read_text(path)
-    return parse_yaml(text, Location.of_file(path).path)
+    return parse_yaml(text, Location.of_file(path).path, log)
