@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -82,13 +83,18 @@ def area_chart(
         line.set_gid("area-line")
         line.set_label(f"{label}: estimated area")
         sizes = style.font_sizes
-        top = max(upper, default=0.0) * 1.12 or 1.0
+        # Headroom above the data for the milestone labels, which hang from the top.
+        top = max(upper, default=0.0) * (1.3 if milestones else 1.08) or 1.0
         ax.set_ylim(0, top)
         if days:
             first, last = min(days), max(days)
-            ax.set_xlim(first, last if last > first else date.fromordinal(first.toordinal() + 1))
-            shown = [m for m in milestones if first <= m.date <= last]
-            for index, milestone in enumerate(shown):
+            end = last if last > first else date.fromordinal(first.toordinal() + 1)
+            ax.set_xlim(first, end)
+            span = (end - first).days
+            halo = [patheffects.withStroke(linewidth=2.0, foreground="white")]
+            previous: date | None = None
+            right_side = False
+            for milestone in (m for m in milestones if first <= m.date <= last):
                 ax.axvline(
                     milestone.date,
                     color=MILESTONE_COLOUR,
@@ -97,18 +103,24 @@ def area_chart(
                     zorder=1,
                     gid=f"milestone-{milestone.date.isoformat()}",
                 )
+                # Left of its line, unless the previous label is too close: then right of it.
+                crowded = previous is not None and (milestone.date - previous).days < span * 0.02
+                right_side = crowded and not right_side
                 text = ax.text(
                     milestone.date,
-                    top * (0.98 if index % 2 == 0 else 0.62),
-                    f" {milestone.label}",
+                    top * 0.985,
+                    f"{milestone.label} ",
                     rotation=90,
+                    rotation_mode="anchor",
                     ha="right",
-                    va="top",
+                    va="top" if right_side else "bottom",
                     fontsize=sizes["legend"] - 0.5,
                     color="#444444",
-                    clip_on=True,
+                    path_effects=halo,
+                    zorder=3,
                 )
                 text.set_gid(f"milestone-label-{milestone.date.isoformat()}")
+                previous = milestone.date
         locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -119,7 +131,7 @@ def area_chart(
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        legend = ax.legend(loc="upper right", fontsize=sizes["legend"], framealpha=0.92)
+        legend = ax.legend(loc="lower left", fontsize=sizes["legend"], framealpha=0.92)
         legend.set_gid("legend")
         figure.text(
             0.5,
