@@ -24,11 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+
+
 def best_of(command: list[str], repeat: int, cwd: str | None = None) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=cwd)
+        subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=ENV)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -180,6 +183,7 @@ def main() -> None:
             ),
             check=True,
             capture_output=True,
+            env=ENV,
         )
         parallel = (time.perf_counter() - start) / len(days)
         rows += [

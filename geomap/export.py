@@ -68,8 +68,6 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     temp = Path(temp_name)
     try:
         write(temp)
-        with temp.open("rb") as written:
-            os.fsync(written.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except OSError as error:

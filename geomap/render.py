@@ -99,6 +99,15 @@ def geometry_path(geometry) -> MplPath:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
+def _blend(
+    pixels: np.ndarray, index: np.ndarray, premultiplied: np.ndarray, inverse_alpha: np.ndarray
+) -> None:
+    """Paint a cached layer over ``pixels`` (RGBA, in place) with the "over" operator."""
+    flat = pixels.reshape(-1, 4)
+    under = flat[index, :3].astype(np.uint32)
+    flat[index, :3] = ((premultiplied + under * inverse_alpha) // 255).astype(np.uint8)
+
+
 @dataclass(frozen=True)
 class MapFrame:
     """What a frame needs besides the places: its day and the scenario's words."""
@@ -136,6 +145,11 @@ class MapCanvas:
         self._furniture: list = []
         self._background = None
         self._text_sizes: dict[tuple, tuple[float, float]] = {}
+        self._labels: list | None = None  # placed once: labels do not move between frames
+        self._titles: list = []
+        self._legend = None
+        self._legend_signature: tuple = ()
+        self._layers: dict = {}  # cached RGBA layers of artists that rarely change
         with matplotlib.rc_context(self._rc):
             if figure is None:
                 self.dpi = dpi or style.dpi
@@ -383,9 +397,10 @@ class MapCanvas:
 
     # ----------------------------------------------------------------- control layer
     def _clear_dynamic(self) -> None:
-        for artist in self._dynamic:
+        for artist in self._dynamic + self._titles:
             artist.remove()
         self._dynamic = []
+        self._titles = []
 
     def _colour(self, faction_id: str | None) -> str:
         if faction_id is None or faction_id not in self.factions:
@@ -412,7 +427,8 @@ class MapCanvas:
             lat = [p.place.lonlat[1] for p in places]
             x, y = project_xy(self.projection, lon, lat)
             self._draw_markers(places, x, y)
-            self._draw_labels(places, x, y)
+            if self._labels is None:
+                self._draw_labels(places, x, y)
             self._draw_titles(frame)
             self._draw_legend(legend_from if legend_from is not None else places)
 
@@ -592,6 +608,8 @@ class MapCanvas:
             )
 
     def _draw_labels(self, places: Sequence[PlaceOnMap], x: np.ndarray, y: np.ndarray) -> None:
+        """Place and draw the labels once; they stay for every later frame."""
+        self._labels = []
         style = self.style
         renderer = self.figure.canvas.get_renderer()
         pixels = self._data_to_px(x, y)
@@ -616,9 +634,8 @@ class MapCanvas:
                 )
                 self._text_sizes[key] = (width, height)
             width, height = self._text_sizes[key]
-            radius = style.marker_size(item.place.rank) * scale / 2
-            if item.state.status == "besieged":
-                radius *= 1.75
+            # room for a besieged ring around every marker, so labels never move between frames
+            radius = style.marker_size(item.place.rank) * scale / 2 * 1.75
             requests.append(
                 LabelRequest(
                     item.place.id,
@@ -648,10 +665,9 @@ class MapCanvas:
                 va="center_baseline" if label.va == "center" else label.va,
                 zorder=Z_LABEL,
                 path_effects=halo,
-                alpha=STALE_ALPHA + 0.3 if item.stale else None,
             )
             text.set_gid(f"label-{item.place.id}")
-            self._dynamic.append(text)
+            self._labels.append(text)
 
     def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""
@@ -673,7 +689,7 @@ class MapCanvas:
                 fontweight="bold",
             )
             title.set_gid("title")
-            self._dynamic.append(title)
+            self._titles.append(title)
             return
         title = self.figure.text(
             0.5,
@@ -695,7 +711,7 @@ class MapCanvas:
         )
         title.set_gid("title")
         subtitle.set_gid("subtitle")
-        self._dynamic.extend([title, subtitle])
+        self._titles.extend([title, subtitle])
 
     def _draw_legend(self, places: Sequence[PlaceOnMap]) -> None:
         present = set()
@@ -821,6 +837,11 @@ class MapCanvas:
                 )
             )
             labels.append(f"Faded: last claim over {self.style.stale_after_days} days old")
+        signature = tuple(labels)
+        if self._legend is not None and signature == self._legend_signature:
+            return  # the same legend as the last frame: keep it (and its cached pixels)
+        if self._legend is not None:
+            self._legend.remove()
         legend = self.ax.legend(
             handles,
             labels,
@@ -828,7 +849,7 @@ class MapCanvas:
             bbox_to_anchor=(0.008, 0.012),
             fontsize=self.style.font_sizes["legend"],
             handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
-            framealpha=0.92,
+            framealpha=1.0,
             edgecolor="#999999",
             borderpad=0.6,
             labelspacing=0.45,
@@ -838,7 +859,8 @@ class MapCanvas:
         )
         legend.set_zorder(Z_FURNITURE + 1)
         legend.set_gid("legend")
-        self._dynamic.append(legend)
+        self._legend = legend
+        self._legend_signature = signature
 
     # ----------------------------------------------------------------- output
     def save(self, path: Path, fmt: str) -> Path:
@@ -864,40 +886,71 @@ class MapCanvas:
             self.figure.canvas.draw()
             return np.asarray(self.figure.canvas.buffer_rgba()).copy()
 
-    def _overlay(self) -> tuple[list, list]:
-        """Artists drawn over the cached background, in the order a full draw uses."""
-        order = {id(a): i for i, a in enumerate(self.ax.get_children())}
-        overlay = set(map(id, self._dynamic)) | set(map(id, self._furniture))
-        axes_artists = [a for a in self.ax.get_children() if id(a) in overlay]
-        axes_artists.sort(key=lambda a: (a.get_zorder(), order[id(a)]))
-        figure_texts = [t for t in self.figure.texts if id(t) in overlay]
-        return axes_artists, figure_texts
+    def _isolated_layer(self, artists: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pixels of ``artists`` alone on a transparent canvas, as (flat indices of the pixels
+        they touch, their colour times alpha, 255 minus alpha) ready for :func:`_blend`."""
+        keep = {id(a) for a in artists}
+        everything = [*self.ax.get_children(), *self.figure.texts, self.figure.patch, self.ax.patch]
+        visible = [(a, a.get_visible()) for a in everything]
+        for artist, _ in visible:
+            artist.set_visible(id(artist) in keep)
+        self.figure.canvas.draw()
+        layer = np.asarray(self.figure.canvas.buffer_rgba()).reshape(-1, 4)
+        for artist, was in visible:
+            artist.set_visible(was)
+        index = np.flatnonzero(layer[:, 3])
+        alpha = layer[index, 3:4].astype(np.uint32)
+        premultiplied = layer[index, :3].astype(np.uint32) * alpha + 127
+        return index, premultiplied, 255 - alpha
+
+    def _capture_background(self) -> None:
+        hidden = self._dynamic + self._titles + self._furniture + (self._labels or [])
+        if self._legend is not None:
+            hidden.append(self._legend)
+        for artist in hidden:
+            artist.set_visible(False)
+        self.figure.canvas.draw()
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        for artist in hidden:
+            artist.set_visible(True)
 
     def fast_rgba(self) -> np.ndarray:
         """The current frame's pixels, redrawing only what changes between frames.
 
-        The basemap is drawn once and kept as a pixel background; each frame restores it and
-        draws the control layer and furniture on top, in the same order as a full draw, so the
-        pixels equal :meth:`to_rgba`'s.
+        The basemap is drawn once and kept as pixels; labels, scale bar and north arrow (which
+        never change) and the legend (which rarely does) are drawn once onto transparent layers.
+        Each frame restores the basemap, draws the areas and markers, blends the cached layers
+        over them in drawing order, and draws the title. The result matches :meth:`to_rgba`
+        except for rounding in anti-aliased edges (a level or two on a few pixels).
         """
         canvas = self.figure.canvas
         with matplotlib.rc_context(self._rc):
             if self._background is None:
-                hidden = self._dynamic + self._furniture
-                for artist in hidden:
-                    artist.set_visible(False)
-                canvas.draw()
-                self._background = canvas.copy_from_bbox(self.figure.bbox)
-                for artist in hidden:
-                    artist.set_visible(True)
+                self._capture_background()
+            static_key = ("static", len(self._labels or []))
+            if static_key not in self._layers:
+                self._layers[static_key] = self._isolated_layer(
+                    (self._labels or []) + self._furniture
+                )
+            legend_key = ("legend", self._legend_signature)
+            if self._legend is not None and legend_key not in self._layers:
+                self._layers[legend_key] = self._isolated_layer([self._legend])
             canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
-            axes_artists, figure_texts = self._overlay()
-            for artist in axes_artists:
+            order = {id(a): i for i, a in enumerate(self.ax.get_children())}
+            changing = sorted(
+                (a for a in self._dynamic if id(a) in order),
+                key=lambda a: (a.get_zorder(), order[id(a)]),
+            )
+            for artist in changing:
                 artist.draw(renderer)
-            for text in figure_texts:
+            pixels = np.asarray(canvas.buffer_rgba())
+            _blend(pixels, *self._layers[static_key])
+            if self._legend is not None:
+                _blend(pixels, *self._layers[legend_key])
+            for text in self._titles:
                 text.draw(renderer)
-            return np.asarray(canvas.buffer_rgba())
+            return pixels
 
     def save_png_fast(self, path: Path) -> Path:
         """Write the current frame as PNG from the cached background (see :meth:`fast_rgba`)."""
