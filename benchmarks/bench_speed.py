@@ -41,28 +41,43 @@ def geomap_command(*args: str) -> list[str]:
 
 
 def naive_series(days: list[date], out: Path) -> float:
-    """The baseline: for every frame, a new figure, GeoDataFrame.plot per layer, savefig."""
+    """The baseline: the same map content drawn the straightforward way. For every frame: read
+    and project the layers, build a new pyplot figure, plot every layer (basemap, estimated
+    areas, places) with GeoDataFrame.plot, label the places with a halo, add a legend and a
+    title, savefig."""
     import geopandas as gpd
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
     from shapely.geometry import Point
 
+    from geomap.areas import cached_territory_model, estimate_on
     from geomap.pipeline import resolve
     from geomap.scenario import load_scenario
     from geomap.style import load_style
 
     scenario = load_scenario()
     style = load_style(scenario.style_path)
+    model = cached_territory_model(scenario)
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     start = time.perf_counter()
     for day in days:
         layers = {name: gpd.read_file(path) for name, path in scenario.basemap.items()}
         layers = {name: layer.to_crs(scenario.projection) for name, layer in layers.items()}
         places = resolve(scenario, day, style)
+        territory = estimate_on(scenario, model, day)
+        areas = gpd.GeoDataFrame(
+            {"colour": [scenario.factions[f].colour for f in territory.held]},
+            geometry=list(territory.held.values()),
+            crs=scenario.projection,
+        )
         frame = gpd.GeoDataFrame(
             {
                 "name": [p.place.name for p in places],
+                "rank": [p.place.rank for p in places],
                 "colour": [
                     scenario.factions[p.state.holder].colour if p.state.holder else "#ffffff"
                     for p in places
@@ -71,16 +86,30 @@ def naive_series(days: list[date], out: Path) -> float:
             geometry=[Point(p.place.lonlat) for p in places],
             crs="EPSG:4326",
         ).to_crs(scenario.projection)
-        fig, ax = plt.subplots(figsize=(style.size_px[0] / style.dpi, style.size_px[1] / style.dpi))
+        width, height = style.size_px
+        fig, ax = plt.subplots(figsize=(width / style.dpi, height / style.dpi))
         layers["countries"].plot(ax=ax, color=style.colours["land"], edgecolor="#666666")
         layers["provinces"].plot(ax=ax, facecolor="none", edgecolor="#bbbbbb", linewidth=0.4)
         layers["lakes"].plot(ax=ax, color=style.colours["lake"])
         layers["rivers"].plot(ax=ax, color=style.colours["river"])
+        if len(areas):
+            areas.plot(ax=ax, color=areas["colour"], alpha=0.35)
         frame.plot(ax=ax, color=frame["colour"], markersize=40, edgecolor="white")
-        for point, name in zip(frame.geometry, frame["name"], strict=True):
-            ax.annotate(
-                name, (point.x, point.y), fontsize=7, xytext=(4, 2), textcoords="offset points"
-            )
+        for point, name, rank in zip(frame.geometry, frame["name"], frame["rank"], strict=True):
+            if rank <= style.label_max_rank:
+                ax.annotate(
+                    name,
+                    (point.x, point.y),
+                    fontsize=7,
+                    xytext=(4, 2),
+                    textcoords="offset points",
+                    path_effects=halo,
+                )
+        handles = [
+            Line2D([], [], marker="o", linestyle="none", markerfacecolor=f.colour)
+            for f in scenario.factions.values()
+        ]
+        ax.legend(handles, [f.name for f in scenario.factions.values()], loc="lower left")
         ax.set_title(f"{scenario.title}, {day.isoformat()}")
         ax.set_axis_off()
         fig.savefig(out / f"naive-{day.isoformat()}.png", dpi=style.dpi)

@@ -185,11 +185,21 @@ def render_frames(
     if workers <= 1 or len(frames) == 1:
         render_job(job(frames), on_frame=done)
         return
+    # Built once here: forked workers inherit the loaded scenario and the drawn basemap.
+    first = job(frames[:1])
+    _scenario, _style, canvas = _canvas_for(first.scenario_path, size_px, dpi)
+    canvas.prepare()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_job, job(chunk)) for chunk in _chunks(frames, workers)]
-        for future in as_completed(futures):
-            for path in future.result():
-                done(path)
+        # small runs of neighbouring frames: steady progress and balanced workers
+        runs = _chunks(frames, max(workers, len(frames) // 4))
+        futures = [pool.submit(render_job, job(run)) for run in runs]
+        try:
+            for future in as_completed(futures):
+                for path in future.result():
+                    done(path)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: workers remove their temp files
+            raise
 
 
 def _render_on_dask(address: str, jobs: list[RenderJob], done: Callable[[str], None]) -> None:

@@ -914,6 +914,13 @@ class MapCanvas:
         for artist in hidden:
             artist.set_visible(True)
 
+    def prepare(self) -> None:
+        """Draw and cache what every frame shares (the basemap pixels, the label layer), so
+        forked worker processes inherit it instead of each drawing it again."""
+        with matplotlib.rc_context(self._rc):
+            if self._background is None:
+                self._capture_background()
+
     def fast_rgba(self) -> np.ndarray:
         """The current frame's pixels, redrawing only what changes between frames.
 

@@ -349,14 +349,26 @@ class TerritoryModel:
                 result_held[key] = geometry
         return Territory(result_held, result_contested)
 
-    @staticmethod
-    def _merge(cells: list, zones: list, claimed):
-        merged = shapely.union_all(cells, grid_size=GRID_M) if cells else shapely.Polygon()
+    def _merge(self, cells: list, zones: list, claimed):
+        merged = self._union_of_cells(cells)
         if not claimed.is_empty and not merged.is_empty:
             merged = shapely.difference(merged, claimed, grid_size=GRID_M)
         if zones:
             merged = shapely.union_all([merged, *zones], grid_size=GRID_M)
         return _polygonal(merged)
+
+    def _union_of_cells(self, cells: list):
+        """The union of ``cells``, remembered: from one frame of a series to the next most
+        factions hold the same cells, and the union is the costly step of an estimate."""
+        if not cells:
+            return shapely.Polygon()
+        cache = self.__dict__.setdefault("_unions", {})
+        key = tuple(sorted(id(cell) for cell in cells))
+        if key not in cache:
+            if len(cache) >= 512:
+                cache.clear()
+            cache[key] = shapely.union_all(cells, grid_size=GRID_M)
+        return cache[key]
 
     # ------------------------------------------------------------------ areas
     def areas_km2(self, territory: Territory) -> dict[str, FactionArea]:
