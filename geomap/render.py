@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
-from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from geomap.dates import long_date
@@ -149,6 +149,8 @@ class MapCanvas:
         self._titles: list = []
         self._legend = None
         self._legend_signature: tuple = ()
+        self._areas_drawn = False
+        self._contested_drawn = False
         self._layers: dict = {}  # cached RGBA layers of artists that rarely change
         with matplotlib.rc_context(self._rc):
             if figure is None:
@@ -283,9 +285,12 @@ class MapCanvas:
         from shapely.geometry import box
 
         view = box(*self.bounds)
+        inverse = self.ax.transData.inverted()
+        legend_corners = inverse.transform(np.reshape(self._legend_box_px()[0], (2, 2)))
+        free = shapely.difference(view, box(*legend_corners.ravel()))
         renderer = self.figure.canvas.get_renderer()
         for name, geometry in zip(countries.names, countries.geometries, strict=True):
-            visible = shapely.intersection(geometry, view)
+            visible = shapely.intersection(geometry, free)
             if visible.is_empty or visible.area < 0.02 * view.area:
                 continue
             point = shapely.maximum_inscribed_circle(visible, tolerance=2000).coords[0]
@@ -421,6 +426,8 @@ class MapCanvas:
         """
         with matplotlib.rc_context(self._rc):
             self._clear_dynamic()
+            self._areas_drawn = areas is not None
+            self._contested_drawn = bool(areas is not None and areas.contested)
             if areas is not None:
                 self.draw_areas(areas.held, areas.contested)
             lon = [p.place.lonlat[0] for p in places]
@@ -672,7 +679,7 @@ class MapCanvas:
     def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""
         x0, y0 = self.ax.transAxes.transform((0, 0))
-        x1, y1 = self.ax.transAxes.transform((0.25, 0.36))
+        x1, y1 = self.ax.transAxes.transform((0.31, 0.36))
         return [(x0, y0, x1, y1)]
 
     def _draw_titles(self, frame: MapFrame) -> None:
@@ -727,21 +734,34 @@ class MapCanvas:
             kinds.add(item.place.kind)
             stale = stale or item.stale
         handles, labels = [], []
+        shaded = self._areas_drawn
         for faction in self.factions.values():
             if faction.id in present:
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker="o",
-                        markersize=8,
-                        markerfacecolor=faction.colour,
-                        markeredgecolor="white",
-                    )
+                dot = Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=8,
+                    markerfacecolor=faction.colour,
+                    markeredgecolor="white",
                 )
+                if shaded:  # the area swatch behind the dot: grey areas are ISIS's, etc.
+                    swatch = Patch(
+                        facecolor=area_fill_colour(faction.colour),
+                        alpha=AREA_ALPHA,
+                        edgecolor="none",
+                    )
+                    handles.append((swatch, dot))
+                else:
+                    handles.append(dot)
                 labels.append(faction.name)
         grey, light = "#555555", "#dddddd"
+        if shaded and self._contested_drawn:
+            handles.append(
+                Patch(facecolor="#f2f2f2", edgecolor=grey, hatch=AREA_HATCH, linewidth=0)
+            )
+            labels.append("Contested area (hatched in the attacker's colour)")
         if "contested" in statuses:
             handles.append(
                 (
@@ -837,7 +857,7 @@ class MapCanvas:
                 )
             )
             labels.append(f"Faded: last claim over {self.style.stale_after_days} days old")
-        signature = tuple(labels)
+        signature = (shaded, *labels)
         if self._legend is not None and signature == self._legend_signature:
             return  # the same legend as the last frame: keep it (and its cached pixels)
         if self._legend is not None:
@@ -853,7 +873,7 @@ class MapCanvas:
             edgecolor="#999999",
             borderpad=0.6,
             labelspacing=0.45,
-            title="Held by",
+            title="Held by (shading: estimated area)" if shaded else "Held by",
             title_fontsize=self.style.font_sizes["legend"] + 0.5,
             alignment="left",
         )

@@ -33,6 +33,7 @@ def test_the_legend_lists_exactly_the_factions_present(drawn):
     labels = [t.get_text() for t in artist(canvas, "legend").get_texts()]
     assert labels[:4] == ["Islamic State (ISIS)", "Syrian government", "SDF / YPG", "Syrian rebels"]
     assert labels[4:] == [
+        "Contested area (hatched in the attacker's colour)",
         "Contested (left: holder, right: attacker)",
         "Besieged (centre: holder, ring: besieger)",
         "No sourced claim yet",
