@@ -24,7 +24,12 @@ def write_gif(frames: Sequence[Path], out: Path, seconds_per_frame: float) -> Pa
     from PIL import Image
 
     images = [_open_rgb(p) for p in frames]
-    palette_source = images[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    # One palette for every frame, from a strip of sample frames, so colours stay put
+    samples = images[:: max(1, len(images) // 6)][:6]
+    strip = Image.new("RGB", (samples[0].width, samples[0].height * len(samples)))
+    for number, sample in enumerate(samples):
+        strip.paste(sample, (0, number * sample.height))
+    palette_source = strip.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
     paletted = [
         image.quantize(palette=palette_source, dither=Image.Dither.NONE) for image in images
     ]

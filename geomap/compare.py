@@ -19,9 +19,9 @@ from geomap.scenario import Scenario
 from geomap.style import Style
 
 COMPARE_SIZE_PX = (2800, 1250)
-LEFT = (0.005, 0.05, 0.37, 0.82)
-RIGHT = (0.38, 0.05, 0.37, 0.82)
-CHANGE_LIST = (0.765, 0.05, 0.23, 0.82)
+LEFT = (0.004, 0.05, 0.33, 0.82)
+RIGHT = (0.338, 0.05, 0.33, 0.82)
+CHANGE_LIST = (0.68, 0.05, 0.315, 0.82)
 
 
 def build_comparison(
@@ -33,6 +33,7 @@ def build_comparison(
     dpi: int | None = None,
 ) -> Figure:
     """The comparison figure (not yet written)."""
+    from geomap.areas import AREA_NOTE, cached_territory_model, estimate_on
     from geomap.basemap import load_basemap
     from geomap.pipeline import resolve
 
@@ -47,7 +48,10 @@ def build_comparison(
         after = resolve(scenario, second, style)
         records = change_records(scenario, first, second)
         changed = {r["id"] for r in records}
+        model = cached_territory_model(scenario)
         canvases = []
+        estimates = {day: estimate_on(scenario, model, day) for day in (first, second)}
+        any_contested = any(bool(e.contested) for e in estimates.values())
         for rect, places, day in ((LEFT, before, first), (RIGHT, after, second)):
             canvas = MapCanvas(
                 style=style,
@@ -59,7 +63,13 @@ def build_comparison(
                 figure=figure,
                 rect=rect,
             )
-            canvas.draw(MapFrame(day, long_date(day), ""), places, legend_from=before + after)
+            canvas.draw(
+                MapFrame(day, long_date(day), ""),
+                places,
+                legend_from=before + after,
+                areas=estimates[day],
+                legend_contested_areas=any_contested,
+            )
             canvases.append(canvas)
         canvases[1].mark_changes([p for p in after if p.place.id in changed])
         figure.text(
@@ -71,7 +81,7 @@ def build_comparison(
             fontsize=style.font_sizes["title"],
             fontweight="bold",
         )
-        canvases[0].draw_attribution(scenario.attribution)
+        canvases[0].draw_attribution(f"{scenario.attribution}  {AREA_NOTE.capitalize()}.")
         _draw_change_list(figure, scenario, style, records)
     return figure
 
@@ -118,7 +128,7 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
         before = describe(_state(record, "from"), scenario.factions)
         after = describe(_state(record, "to"), scenario.factions)
         text = f"{record['name']}: {before} → {after}  ({record['date']})"
-        ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes)
+        ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes, clip_on=True)
         y -= line_height
     if len(shown) < len(records):
         ax.text(

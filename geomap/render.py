@@ -151,6 +151,7 @@ class MapCanvas:
         self._legend_signature: tuple = ()
         self._areas_drawn = False
         self._contested_drawn = False
+        self._legend_space: tuple[float, float, float, float] | None = None
         self._layers: dict = {}  # cached RGBA layers of artists that rarely change
         with matplotlib.rc_context(self._rc):
             if figure is None:
@@ -418,6 +419,7 @@ class MapCanvas:
         places: Sequence[PlaceOnMap],
         legend_from: Sequence[PlaceOnMap] | None = None,
         areas=None,
+        legend_contested_areas: bool | None = None,
     ) -> None:
         """Replace the control layer, labels, title and legend with those of ``frame``.
 
@@ -428,6 +430,8 @@ class MapCanvas:
             self._clear_dynamic()
             self._areas_drawn = areas is not None
             self._contested_drawn = bool(areas is not None and areas.contested)
+            if legend_contested_areas is not None:  # panels of one figure share a legend
+                self._contested_drawn = legend_contested_areas
             if areas is not None:
                 self.draw_areas(areas.held, areas.contested)
             lon = [p.place.lonlat[0] for p in places]
@@ -678,9 +682,10 @@ class MapCanvas:
 
     def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""
-        x0, y0 = self.ax.transAxes.transform((0, 0))
-        x1, y1 = self.ax.transAxes.transform((0.31, 0.36))
-        return [(x0, y0, x1, y1)]
+        if self._legend_space is None:
+            x0, y0, x1, y1 = self._largest_legend_box()
+            self._legend_space = (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+        return [self._legend_space]
 
     def _draw_titles(self, frame: MapFrame) -> None:
         sizes = self.style.font_sizes
@@ -733,8 +738,60 @@ class MapCanvas:
             statuses.add(item.state.status)
             kinds.add(item.place.kind)
             stale = stale or item.stale
-        handles, labels = [], []
         shaded = self._areas_drawn
+        handles, labels = self._legend_entries(
+            present, statuses, kinds, stale, shaded, self._contested_drawn
+        )
+        signature = (shaded, *labels)
+        if self._legend is not None and signature == self._legend_signature:
+            return  # the same legend as the last frame: keep it (and its cached pixels)
+        if self._legend is not None:
+            self._legend.remove()
+        legend = self._make_legend(handles, labels, shaded)
+        self._legend = legend
+        self._legend_signature = signature
+
+    def _make_legend(self, handles: list, labels: list[str], shaded: bool):
+        legend = self.ax.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0.008, 0.012),
+            fontsize=self.style.font_sizes["legend"],
+            handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
+            framealpha=1.0,
+            edgecolor="#999999",
+            borderpad=0.6,
+            labelspacing=0.45,
+            title="Held by (shading: estimated area)" if shaded else "Held by",
+            title_fontsize=self.style.font_sizes["legend"] + 0.5,
+            alignment="left",
+        )
+        legend.set_zorder(Z_FURNITURE + 1)
+        legend.set_gid("legend")
+        return legend
+
+    def _largest_legend_box(self) -> tuple[float, float, float, float]:
+        """Pixels of the largest legend this map can have (every faction, status and kind),
+        so labels drawn once keep clear of whatever legend a later frame shows."""
+        from geomap.places import KINDS
+
+        handles, labels = self._legend_entries(
+            set(self.factions),
+            {"contested", "besieged", "unknown"},
+            set(KINDS),
+            stale=self.style.stale_after_days > 0,
+            shaded=True,
+            contested_areas=True,
+        )
+        legend = self._make_legend(handles, labels, shaded=True)
+        box = tuple(legend.get_window_extent(self.figure.canvas.get_renderer()).extents)
+        legend.remove()
+        return box
+
+    def _legend_entries(self, present, statuses, kinds, stale, shaded, contested_areas):
+        """Handles and texts of the legend, in a fixed order."""
+        handles, labels = [], []
         for faction in self.factions.values():
             if faction.id in present:
                 dot = Line2D(
@@ -757,7 +814,7 @@ class MapCanvas:
                     handles.append(dot)
                 labels.append(faction.name)
         grey, light = "#555555", "#dddddd"
-        if shaded and self._contested_drawn:
+        if shaded and contested_areas:
             handles.append(
                 Patch(facecolor="#f2f2f2", edgecolor=grey, hatch=AREA_HATCH, linewidth=0)
             )
@@ -857,30 +914,7 @@ class MapCanvas:
                 )
             )
             labels.append(f"Faded: last claim over {self.style.stale_after_days} days old")
-        signature = (shaded, *labels)
-        if self._legend is not None and signature == self._legend_signature:
-            return  # the same legend as the last frame: keep it (and its cached pixels)
-        if self._legend is not None:
-            self._legend.remove()
-        legend = self.ax.legend(
-            handles,
-            labels,
-            loc="lower left",
-            bbox_to_anchor=(0.008, 0.012),
-            fontsize=self.style.font_sizes["legend"],
-            handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
-            framealpha=1.0,
-            edgecolor="#999999",
-            borderpad=0.6,
-            labelspacing=0.45,
-            title="Held by (shading: estimated area)" if shaded else "Held by",
-            title_fontsize=self.style.font_sizes["legend"] + 0.5,
-            alignment="left",
-        )
-        legend.set_zorder(Z_FURNITURE + 1)
-        legend.set_gid("legend")
-        self._legend = legend
-        self._legend_signature = signature
+        return handles, labels
 
     # ----------------------------------------------------------------- output
     def save(self, path: Path, fmt: str) -> Path:
