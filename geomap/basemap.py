@@ -8,7 +8,7 @@ from typing import Any
 
 from geomap.errors import InputError, Problem, ProblemLog
 from geomap.jsonfile import load_json, locate
-from geomap.places import crs_problem, json_type_name, read_geometry
+from geomap.places import MAX_PROBLEMS_PER_FILE, crs_problem, json_type_name, read_geometry
 
 LAYER_GEOMETRIES = {
     "countries": ("Polygon", "MultiPolygon"),
@@ -56,6 +56,10 @@ def check_layer(document: Any, layer: str) -> tuple[list, list[tuple[tuple, str]
     allowed = LAYER_GEOMETRIES[layer]
     found = []
     for number, feature in enumerate(features):
+        if len(problems) >= MAX_PROBLEMS_PER_FILE:
+            stop = f"stopped after {MAX_PROBLEMS_PER_FILE} problems in this file; fix these first"
+            problems.append(((), stop))
+            break
         here = ("features", number)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             message = f"feature #{number + 1} of layer '{layer}' must be a GeoJSON Feature"

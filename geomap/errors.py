@@ -7,9 +7,18 @@ turns it into ``file:line:col: message`` lines and exit status 1, in one place.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\n``), so that a name
+    quoted from a user's file cannot break the one-problem-per-line output."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -53,8 +62,8 @@ class Problem:
 
     def __str__(self) -> str:
         if self.location is None:
-            return self.message
-        return f"{self.location}: {self.message}"
+            return one_line(self.message)
+        return one_line(f"{self.location}: {self.message}")
 
 
 class InputError(Exception):

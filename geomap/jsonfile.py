@@ -1,8 +1,14 @@
-"""JSON with positions: every object and array remembers the line and column where it starts.
+"""JSON with positions: every object and array (but arrays of numbers) remembers the line and
+column where it starts.
 
-Used for GeoJSON place files, so that a bad feature is reported at its own line. Large basemap
-layers are read with the fast C parser instead (:func:`load_json`), and read again with positions
-only when something in them is wrong (:func:`locate`).
+Used for GeoJSON place files, so that a bad feature is reported at its own line. The text is parsed
+by the C parser of the standard library; the positions come from one regular-expression pass that
+finds every ``{`` and ``[`` outside strings, matched to the parsed values in document order. So a
+hostile file within the size limit costs seconds at worst, not minutes (the pure-Python parser
+with position hooks took 90 s and a gigabyte for 8 MB of coordinates).
+
+Large basemap layers are read without positions (:func:`load_json`), and located again only when
+something in them is wrong (:func:`locate`).
 """
 
 from __future__ import annotations
@@ -10,14 +16,22 @@ from __future__ import annotations
 import bisect
 import json
 import os
-from collections.abc import Sequence
-from json import decoder, scanner
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from geomap.errors import InputError, Location, ProblemLog
 from geomap.files import read_text
 
+MAX_LOCATED = 200_000
+"""Objects and arrays (but arrays of numbers) that one file read with positions may hold: a
+places file has three objects per place. Each costs a few hundred bytes, so this keeps a hostile
+8 MB file of ``{}`` or ``[]`` to a bounded size."""
 _MAX_INT_DIGITS = 40
+_NUMBERS = (int, float)
+_OPENERS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[{])')
+"""A string (skipped whole, so brackets inside it do not count) or an opening bracket."""
 
 
 def _parse_int(text: str) -> int | float:
@@ -32,49 +46,9 @@ class JMap(dict):
 
 
 class JList(list):
-    """A JSON array with the location of its opening bracket."""
+    """A JSON array (unless it holds only numbers) with the location of its opening bracket."""
 
     loc: Location
-
-
-class _PositionedDecoder(json.JSONDecoder):
-    def __init__(self, path: str, text: str, log: ProblemLog):
-        super().__init__(parse_int=_parse_int)
-        self._path = path
-        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-        def keep_pairs(pairs):
-            return pairs
-
-        def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
-            start = s_and_end[1] - 1
-            pairs, end = decoder.JSONObject(
-                s_and_end, strict, scan_once, object_hook, keep_pairs, memo
-            )
-            located = JMap(pairs)
-            located.loc = self.location(start)
-            if len(located) < len(pairs):
-                seen: set[str] = set()
-                for key, _value in pairs:
-                    if key in seen:
-                        log.add(located.loc, f"duplicate key '{key}' in this object")
-                    seen.add(key)
-            return located, end
-
-        def parse_array(s_and_end, scan_once):
-            start = s_and_end[1] - 1
-            items, end = decoder.JSONArray(s_and_end, scan_once)
-            located = JList(items)
-            located.loc = self.location(start)
-            return located, end
-
-        self.parse_object = parse_object
-        self.parse_array = parse_array
-        self.scan_once = scanner.py_make_scanner(self)
-
-    def location(self, offset: int) -> Location:
-        line = bisect.bisect_right(self._line_starts, offset)
-        return Location(self._path, line, offset - self._line_starts[line - 1] + 1)
 
 
 def _decode_error(path: str, text: str, error: json.JSONDecodeError) -> InputError:
@@ -83,21 +57,125 @@ def _decode_error(path: str, text: str, error: json.JSONDecodeError) -> InputErr
     return InputError.at(Location(path, error.lineno, error.colno), f"malformed JSON: {error.msg}")
 
 
+class _Positions:
+    """Offsets of every opening bracket in document order, and offset -> line and column."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.offsets = array("q", (m.start(1) for m in _OPENERS.finditer(text) if m.group(1)))
+        self.line_starts = array("q", [0])
+        self.line_starts.extend(m.end() for m in re.finditer("\n", text))
+        self.next = 0
+        self.skipped = 0
+
+    def skip(self, count: int) -> None:
+        """Pass over ``count`` arrays of numbers (positions): they are not located."""
+        self.next += count
+        self.skipped += count
+
+    def take(self) -> Location:
+        if self.next - self.skipped >= MAX_LOCATED:
+            raise InputError.at(
+                Location(self.path),
+                f"the file holds more than {MAX_LOCATED} JSON objects and arrays; split it up",
+            )
+        offset = self.offsets[self.next]
+        self.next += 1
+        line = bisect.bisect_right(self.line_starts, offset)
+        return Location(self.path, line, offset - self.line_starts[line - 1] + 1)
+
+
+def _attach_locations(document: Any, positions: _Positions, log: ProblemLog) -> Any:
+    """Give every object and array of ``document`` its location, except arrays of numbers
+    (positions, of which there can be millions). A pre-order walk with a stack of iterators: no
+    recursion, and memory in proportion to the depth, not the width."""
+    root = [document]
+    stack: list[Iterator[tuple[Any, Any]]] = [iter([(root, 0)])]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        parent, key = step
+        node = parent[key]
+        if isinstance(node, JMap):
+            node.loc = positions.take()
+            pairs = node.__dict__.pop("pairs", None)
+            if pairs is None:
+                stack.append(_children(node, node))
+                continue
+            seen: set[str] = set()  # duplicate keys: report them, walk every value as written
+            for name, _ in pairs:
+                if name in seen:
+                    log.add(node.loc, f"duplicate key '{name}' in this object")
+                seen.add(name)
+            values = [value for _, value in pairs]
+            stack.append(_children(values, range(len(values))))
+        elif isinstance(node, list):
+            if _numbers_only(node):
+                positions.skip(1)  # a position: nothing inside to locate
+                continue
+            located = JList(node)
+            located.loc = positions.take()
+            parent[key] = located
+            if all(type(item) is list and _numbers_only(item) for item in located):
+                positions.skip(len(located))  # a line or ring of positions
+            else:
+                stack.append(_children(located, range(len(located))))
+    return root[0]
+
+
+def _children(container: Any, keys: Iterable) -> Iterator[tuple[Any, Any]]:
+    return ((container, key) for key in keys)
+
+
+def _count_objects(text: str) -> int:
+    """The number of ``{`` outside strings."""
+    return sum(1 for match in _OPENERS.finditer(text) if match.group(1) == "{")
+
+
+def _numbers_only(items: list) -> bool:
+    return bool(items) and all(type(item) in _NUMBERS for item in items)
+
+
+def _loads(text: str, **hooks: Any) -> Any:
+    """``json.loads``; whole numbers too long for ``int`` become ``float`` (inf), not a crash."""
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return json.loads(text, parse_int=_parse_int, **hooks)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> JMap:
+    located = JMap(pairs)
+    if len(located) < len(pairs):
+        located.pairs = pairs
+    return located
+
+
 def _decode_with_positions(path: str | os.PathLike[str], max_bytes: int | None) -> tuple:
     text = read_text(path) if max_bytes is None else read_text(path, max_bytes=max_bytes)
     shown = Location.of_file(path).path
-    log = ProblemLog()
+    if text.count("{") > MAX_LOCATED and _count_objects(text) > MAX_LOCATED:
+        raise InputError.at(
+            Location(shown),
+            f"the file holds more than {MAX_LOCATED} JSON objects and arrays; split it up",
+        )
     try:
-        document = _PositionedDecoder(shown, text, log).decode(text)
+        document = _loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise _decode_error(shown, text, error) from None
     except RecursionError:
         raise InputError.at(Location(shown), "JSON is nested too deeply") from None
-    return document, log
+    log = ProblemLog()
+    return _attach_locations(document, _Positions(shown, text), log), log
 
 
 def load_json_with_positions(path: str | os.PathLike[str], log: ProblemLog | None = None) -> Any:
-    """Parse a JSON file; objects and arrays are :class:`JMap` and :class:`JList` with locations.
+    """Parse a JSON file; objects and arrays of them are :class:`JMap` and :class:`JList`, which
+    carry their locations.
 
     Duplicate keys in an object are errors (plain JSON would silently keep the last one): they are
     added to ``log`` when one is given, else raised.
@@ -115,7 +193,7 @@ def load_json(path: str | os.PathLike[str], *, max_bytes: int = 64 * 1024 * 1024
     text = read_text(path, max_bytes=max_bytes)
     shown = Location.of_file(path).path
     try:
-        return json.loads(text, parse_int=_parse_int)
+        return _loads(text)
     except json.JSONDecodeError as error:
         raise _decode_error(shown, text, error) from None
     except RecursionError:
@@ -128,7 +206,7 @@ def locate(
     """The location of the object at each key path (like ``("features", 3, "geometry")``).
 
     Reads the file again with positions, so only call it when there is a problem to report; a
-    path that does not lead to an object gives the location of the nearest object above it.
+    path that does not lead to a located value gives the location of the nearest one above it.
     """
     try:
         document, _duplicates = _decode_with_positions(path, max_bytes)

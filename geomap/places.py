@@ -26,6 +26,8 @@ KINDS = (
     "zone",
 )
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
+MAX_PROBLEMS_PER_FILE = 100
+"""Checking stops there: a wrong file (say, some other JSON) gives a screenful, not millions."""
 PLACE_KEYS = ("id", "name", "aliases", "kind", "country", "rank", "geonameid", "coord_source")
 _WGS84_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -45,7 +47,10 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
         except InputError as error:
             log.extend(error)
             continue
+        start = len(log.problems)
         for place in _places_of(document, Location.of_file(path), log):
+            if len(log.problems) - start >= MAX_PROBLEMS_PER_FILE:
+                break
             if place.id in places:
                 first = places[place.id].location
                 where = f"line {first.line}" if first.path == place.location.path else str(first)
@@ -83,7 +88,14 @@ def _places_of(document: Any, file_loc: Location, log: ProblemLog) -> list[Place
         log.add(where, "the FeatureCollection has no 'features' list")
         return []
     places = []
+    start = len(log.problems)
     for feature in features:
+        if len(log.problems) - start >= MAX_PROBLEMS_PER_FILE:
+            log.add(
+                where,
+                f"stopped after {MAX_PROBLEMS_PER_FILE} problems in this file; fix these first",
+            )
+            break
         place = _place_of(feature, where, log)
         if place is not None:
             places.append(place)
@@ -188,73 +200,88 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _structure_problem(coordinates: Any, kind: str) -> str | None:
-    """What is wrong with the nesting of ``coordinates`` for a geometry of type ``kind``."""
-    # Each level: (value, levels above its positions, what it is)
+def _structure_problem(coordinates: Any, kind: str) -> tuple[str | None, list | None]:
+    """What is wrong with the nesting of ``coordinates`` for a geometry of type ``kind``, and the
+    first position outside longitude/latitude ranges (one pass, no recursion)."""
+    outside = None
+    # Each entry: (value, levels above its positions, what it is)
     pending = [(coordinates, _NESTING[kind], kind)]
     while pending:
         value, depth, what = pending.pop()
         if depth == 0:
-            if not (isinstance(value, list) and 2 <= len(value) <= 3):
-                return f"expected a position [longitude, latitude], found {_brief(value)}"
-            if not all(_is_number(c) for c in value):
-                return f"a position must hold numbers, found {_brief(value)}"
-            if not all(math.isfinite(c) for c in value):
-                return f"position {_brief(value)} has a coordinate that is not a finite number"
-            continue
-        if not isinstance(value, list):
-            return f"expected a list of coordinates, found {_brief(value)}"
+            value = [value]  # a Point's single position
+        elif not isinstance(value, list):
+            return f"expected a list of coordinates, found {_brief(value)}", None
         if what in ("LineString", "line") and len(value) < 2:
-            return f"a line needs at least 2 positions, found {len(value)}"
+            return f"a line needs at least 2 positions, found {len(value)}", None
         if what == "ring":
             if len(value) < 4:
                 return (
                     f"a polygon ring needs at least 4 positions (the first repeated at the end), "
                     f"found {len(value)}"
-                )
+                ), None
             if isinstance(value[0], list) and value[0] != value[-1]:
                 return (
                     f"a polygon ring must be closed: its last position {_brief(value[-1])} "
                     f"differs from its first {_brief(value[0])}"
-                )
+                ), None
         if what in ("Polygon", "polygon") and not value:
-            return "a polygon needs at least one ring"
-        child = {
-            "Polygon": "ring",
-            "polygon": "ring",
-            "MultiPolygon": "polygon",
-            "MultiLineString": "line",
-        }.get(what, "position")
+            return "a polygon needs at least one ring", None
+        if depth <= 1:
+            problem, first_outside = _positions_problem(value)
+            if problem is not None:
+                return problem, None
+            outside = outside or first_outside
+            continue
+        child = {"Polygon": "ring", "polygon": "ring", "MultiPolygon": "polygon"}.get(what, "line")
         pending.extend((item, depth - 1, child) for item in reversed(value))
-    return None
+    return None, outside
 
 
-def _positions(coordinates: Any, depth: int) -> list[list[float]]:
-    if depth == 0:
-        return [coordinates]
-    return [p for item in coordinates for p in _positions(item, depth - 1)]
+def _positions_problem(positions: list) -> tuple[str | None, list | None]:
+    """What is wrong with a list of positions, and the first one outside the lon/lat ranges."""
+    outside = None
+    for position in positions:
+        if not (isinstance(position, list) and 2 <= len(position) <= 3):
+            return f"expected a position [longitude, latitude], found {_brief(position)}", None
+        for number in position:
+            if type(number) is not float and type(number) is not int:  # bool is not a number
+                return f"a position must hold numbers, found {_brief(position)}", None
+        lon, lat = position[0], position[1]
+        in_range = -180 <= lon <= 180 and -90 <= lat <= 90  # False for NaN too
+        if not in_range or len(position) == 3:
+            if not all(math.isfinite(number) for number in position):
+                return (
+                    f"position {_brief(position)} has a coordinate that is not a finite number"
+                ), None
+            if not in_range and outside is None:
+                outside = position
+    return None, outside
+
+
+def _xy(positions: list) -> Any:
+    """Positions as an (n, 2) array of longitude and latitude (a third value is dropped)."""
+    import numpy as np
+
+    try:
+        return np.asarray(positions, dtype=float)[:, :2]
+    except ValueError:  # 2D and 3D positions mixed
+        return np.asarray([p[:2] for p in positions], dtype=float)
 
 
 def _shape(kind: str, coordinates: Any) -> Any:
     """A shapely geometry from checked GeoJSON coordinates, in two dimensions."""
     import shapely
 
-    def xy(positions):
-        return [(p[0], p[1]) for p in positions]
-
     def polygon(rings):
-        return shapely.Polygon(xy(rings[0]), [xy(r) for r in rings[1:]])
+        return shapely.Polygon(_xy(rings[0]), [_xy(r) for r in rings[1:]])
 
     if kind == "Point":
         return shapely.Point(coordinates[0], coordinates[1])
     if kind == "LineString":
-        return shapely.LineString(xy(coordinates))
+        return shapely.LineString(_xy(coordinates))
     if kind == "MultiLineString":
-        return shapely.MultiLineString([xy(line) for line in coordinates])
+        return shapely.MultiLineString([_xy(line) for line in coordinates])
     if kind == "Polygon":
         return polygon(coordinates)
     return shapely.MultiPolygon([polygon(rings) for rings in coordinates])
@@ -288,16 +315,15 @@ def read_geometry(geometry: dict, allowed: tuple[str, ...], who: str) -> tuple[A
     coordinates = geometry["coordinates"]
     if coordinates == []:
         return None, f"geometry of {who} is empty"
-    problem = _structure_problem(coordinates, kind)
+    problem, outside = _structure_problem(coordinates, kind)
     if problem is not None:
         return None, f"geometry of {who} is malformed: {problem}"
-    for lon, lat, *_ in _positions(coordinates, _NESTING[kind]):
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return None, (
-                f"coordinates of {who} are outside longitude -180..180 / latitude -90..90, at "
-                f"{_brief([lon, lat])} (are longitude and latitude swapped, or is this not "
-                "EPSG:4326?)"
-            )
+    if outside is not None:
+        return None, (
+            f"coordinates of {who} are outside longitude -180..180 / latitude -90..90, at "
+            f"{_brief(outside[:2])} (are longitude and latitude swapped, or is this not "
+            "EPSG:4326?)"
+        )
     import shapely
 
     try:

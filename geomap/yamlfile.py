@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import BaseLoader as _BaseLoader
 
 MAX_DEPTH = 32
+MAX_VALUES = 100_000
+"""Keys and values read from one file at most: a snapshot has a few thousand. Each value costs
+a few hundred bytes in memory, so this keeps a hostile 8 MB file of tiny items to a bounded size."""
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
@@ -100,6 +103,7 @@ class _Builder:
         self.stack: list[_Open] = []
         self.root: Any = None
         self.documents = 0
+        self.values = 0
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.DocumentStartEvent):
@@ -119,6 +123,11 @@ class _Builder:
             raise InputError.at(loc, "YAML anchors and aliases are not supported")
         if len(self.stack) > MAX_DEPTH:
             raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise InputError.at(
+                loc, f"the file holds more than {MAX_VALUES} keys and values; split it up"
+            )
         if isinstance(event, yaml.ScalarEvent):
             self._check_tag(event.tag, _STR, loc)
             self._attach(YStr(event.value, loc))
