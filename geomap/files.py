@@ -12,6 +12,21 @@ MAX_TEXT_BYTES = 8 * 1024 * 1024
 """Larger input files are refused before they are read (snapshots are a few kB)."""
 
 
+def _read_at_most(handle, expected: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes: the ``expected`` size in one read (``read(n)`` allocates ``n``
+    bytes up front, so asking for the limit would cost 8 MB for a 1 kB file), then in chunks if
+    the file turns out longer (it grew, or it is a /proc file whose size reads as 0)."""
+    chunks = [handle.read(min(expected + 1, limit))]
+    total = len(chunks[0])
+    while total < limit:
+        chunk = handle.read(min(1 << 16, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+
+
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """The text of ``path`` decoded as UTF-8, or an :class:`InputError` saying what is wrong."""
     path = Path(path)
@@ -29,7 +44,7 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
                 f"file is too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)",
             )
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, size, max_bytes + 1)
     except FileNotFoundError:
         raise InputError.at(where, "file not found") from None
     except PermissionError:
