@@ -6,7 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from geomap.dates import Period, long_date
+from geomap.dates import Period
 from geomap.errors import InputError, Location
 from geomap.export import check_writable, format_for
 from geomap.join import PlaceOnMap, join_states
@@ -22,8 +22,8 @@ def resolve(scenario: Scenario, day: date, style: Style | None = None) -> list[P
 
 
 def subtitle_for(scenario: Scenario, day: date, places: list[PlaceOnMap]) -> str:
-    known = sum(1 for p in places if p.state.known)
-    return f"Latest sourced claim for each of {known} places, as of {long_date(day)}"
+    """The line under the title; the same on every frame of a series (the title has the date)."""
+    return "Each place shows its latest sourced claim on or before the date"
 
 
 def make_canvas(

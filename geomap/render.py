@@ -99,11 +99,12 @@ def geometry_path(geometry) -> MplPath:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
-def _blend(
-    pixels: np.ndarray, index: np.ndarray, premultiplied: np.ndarray, inverse_alpha: np.ndarray
-) -> None:
-    """Paint a cached layer over ``pixels`` (RGBA, in place) with the "over" operator."""
+def _blend(pixels: np.ndarray, layer: tuple) -> None:
+    """Paint a cached layer (see :meth:`MapCanvas._isolated_layer`) over ``pixels`` (RGBA, in
+    place) with the "over" operator: opaque pixels are copied, the others blended."""
+    opaque_index, opaque_rgb, index, premultiplied, inverse_alpha = layer
     flat = pixels.reshape(-1, 4)
+    flat[opaque_index, :3] = opaque_rgb
     under = flat[index, :3].astype(np.uint32)
     flat[index, :3] = ((premultiplied + under * inverse_alpha) // 255).astype(np.uint8)
 
@@ -518,18 +519,24 @@ class MapCanvas:
         edge_width=None,
         gid=None,
     ) -> PathCollection:
-        artist = self.ax.scatter(
-            x,
-            y,
-            s=np.square(size_pt),
-            marker=marker,
-            c=colours,
+        # What Axes.scatter builds, without its argument parsing and data-limit updates.
+        style = marker if isinstance(marker, MarkerStyle) else MarkerStyle(marker)
+        path = style.get_path().transformed(style.get_transform())
+        width = self.style.line_widths["marker_edge"] if edge_width is None else edge_width
+        artist = PathCollection(
+            (path,),
+            sizes=np.square(np.broadcast_to(np.asarray(size_pt, float), np.shape(x))),
+            offsets=np.column_stack([x, y]),
+            offset_transform=self.ax.transData,
+            facecolors=colours,
             edgecolors=edge,
-            linewidths=self.style.line_widths["marker_edge"] if edge_width is None else edge_width,
+            linewidths=width,
             alpha=alpha,
             zorder=zorder,
         )
+        artist.set_transform(matplotlib.transforms.IdentityTransform())
         artist.set_gid(gid)
+        self.ax.add_collection(artist, autolim=False)
         self._dynamic.append(artist)
         return artist
 
@@ -940,9 +947,10 @@ class MapCanvas:
             self.figure.canvas.draw()
             return np.asarray(self.figure.canvas.buffer_rgba()).copy()
 
-    def _isolated_layer(self, artists: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pixels of ``artists`` alone on a transparent canvas, as (flat indices of the pixels
-        they touch, their colour times alpha, 255 minus alpha) ready for :func:`_blend`."""
+    def _isolated_layer(self, artists: Sequence) -> tuple:
+        """Pixels of ``artists`` alone on a transparent canvas, ready for :func:`_blend`: the
+        opaque pixels (flat indices, colours) and the others (indices, colour times alpha,
+        255 minus alpha)."""
         keep = {id(a) for a in artists}
         everything = [*self.ax.get_children(), *self.figure.texts, self.figure.patch, self.ax.patch]
         visible = [(a, a.get_visible()) for a in everything]
@@ -952,10 +960,11 @@ class MapCanvas:
         layer = np.asarray(self.figure.canvas.buffer_rgba()).reshape(-1, 4)
         for artist, was in visible:
             artist.set_visible(was)
-        index = np.flatnonzero(layer[:, 3])
+        opaque = np.flatnonzero(layer[:, 3] == 255)
+        index = np.flatnonzero((layer[:, 3] > 0) & (layer[:, 3] < 255))
         alpha = layer[index, 3:4].astype(np.uint32)
         premultiplied = layer[index, :3].astype(np.uint32) * alpha + 127
-        return index, premultiplied, 255 - alpha
+        return opaque, layer[opaque, :3].copy(), index, premultiplied, 255 - alpha
 
     def _capture_background(self) -> None:
         hidden = self._dynamic + self._titles + self._furniture + (self._labels or [])
@@ -996,6 +1005,13 @@ class MapCanvas:
             legend_key = ("legend", self._legend_signature)
             if self._legend is not None and legend_key not in self._layers:
                 self._layers[legend_key] = self._isolated_layer([self._legend])
+            cached_texts = {}  # the subtitle is the same on every frame: cached pixels
+            for text in self._titles:
+                if text.get_gid() == "subtitle":
+                    key = ("subtitle", text.get_text(), text.get_position())
+                    if key not in self._layers:
+                        self._layers[key] = self._isolated_layer([text])
+                    cached_texts[id(text)] = key
             canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
             order = {id(a): i for i, a in enumerate(self.ax.get_children())}
@@ -1006,11 +1022,14 @@ class MapCanvas:
             for artist in changing:
                 artist.draw(renderer)
             pixels = np.asarray(canvas.buffer_rgba())
-            _blend(pixels, *self._layers[static_key])
+            _blend(pixels, self._layers[static_key])
             if self._legend is not None:
-                _blend(pixels, *self._layers[legend_key])
+                _blend(pixels, self._layers[legend_key])
             for text in self._titles:
-                text.draw(renderer)
+                if id(text) in cached_texts:
+                    _blend(pixels, self._layers[cached_texts[id(text)]])
+                else:
+                    text.draw(renderer)
             return pixels
 
     def save_png_fast(self, path: Path) -> Path:
@@ -1019,14 +1038,15 @@ class MapCanvas:
         from PIL.PngImagePlugin import PngInfo
 
         rgba = self.fast_rgba()
-        image = Image.fromarray(rgba[:, :, :3].copy(), "RGB")
+        height, width = rgba.shape[:2]
+        image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
         info = PngInfo()
         for key, value in savefig_metadata("png").items():
             info.add_text(key, value)
         dpi = (self.dpi, self.dpi)
 
         def write(temp: Path) -> None:
-            image.save(temp, format="PNG", pnginfo=info, dpi=dpi, compress_level=3)
+            image.save(temp, format="PNG", pnginfo=info, dpi=dpi, compress_level=1)
 
         return write_atomically(path, write)
 
