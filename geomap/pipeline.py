@@ -70,6 +70,9 @@ def draw_day(
 
 def output_path(out: str | os.PathLike[str] | None, stem: str, fmt: str | None) -> tuple[Path, str]:
     """Where to write and in which format: ``out`` may be a file, a folder or nothing."""
+    names_a_folder = out is not None and str(out).endswith(("/", os.sep))
+    if names_a_folder and not Path(out).is_dir():
+        raise InputError.at(Location.of_file(out), "output folder does not exist")
     if out is None or Path(out).is_dir():
         folder = Path(out) if out is not None else Path.cwd()
         chosen = fmt or "png"

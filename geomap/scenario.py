@@ -77,8 +77,14 @@ def resolve_scenario_path(path: str | os.PathLike[str] | None) -> Path:
     return Path(path) if path is not None else default_scenario_path()
 
 
-def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
-    """Load and check a whole scenario; every problem in every file is raised together."""
+def load_scenario(
+    path: str | os.PathLike[str] | None = None, *, check_everything: bool = False
+) -> Scenario:
+    """Load and check a whole scenario; every problem in every file is raised together.
+
+    ``check_everything`` also reads the style and every basemap layer (what ``geomap validate``
+    does), so their problems are reported in the same list.
+    """
     path = resolve_scenario_path(path)
     log = ProblemLog()
     document = load_yaml(path, log)
@@ -184,6 +190,8 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         except InputError as error:
             log.extend(error)
     territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
+    if check_everything:
+        _check_style_and_basemap(style_path, basemap, projection, log)
     timeline = Timeline.from_snapshots(snapshots) if snapshots else None
     if not snapshots and "snapshots" in mapping and not log:
         log.add(mapping.value_loc("snapshots"), "the scenario has no snapshots")
@@ -205,6 +213,17 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
         milestones=milestones,
         territory=territory,
     )
+
+
+def _check_style_and_basemap(style_path, basemap: dict, projection: str, log: ProblemLog) -> None:
+    from geomap.basemap import load_basemap
+    from geomap.style import load_style
+
+    for check in (lambda: load_style(style_path), lambda: load_basemap(basemap, projection)):
+        try:
+            check()
+        except InputError as error:
+            log.extend(error)
 
 
 def _factions(value: Any, mapping: YMap, log: ProblemLog) -> tuple[dict[str, Faction], set | None]:

@@ -190,3 +190,26 @@ def test_missing_scenario_file(run, tmp_path):
     result = run("validate", "--scenario", tmp_path / "nope.yaml")
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("nope.yaml: file not found")
+
+
+def test_style_basemap_and_snapshot_problems_come_in_one_list(run, mini):
+    write(mini.parent / "style.yaml", "dpi: 150\nlabel_max_rnk: 3\n")
+    mini.write_text(mini.read_text() + "style: style.yaml\n")
+    write(
+        mini.parent / "snapshots/2017-10-17.yaml",
+        "date: 2017-10-17\nsource: test-report-2017\ncontrol:\n  raqqah: sdf\n",
+    )
+    (mini.parent / "geo/lakes.geojson").write_text('{"type": "FeatureCollection"')
+    result = validate(run, mini)
+    assert result.exit_code == 1
+    lines = [line.split("mini/")[-1] for line in result.stderr.splitlines()]
+    assert lines[-1] == "geomap: 3 problems found"
+    assert any(line.startswith("geo/lakes.geojson:1:") for line in lines)
+    assert "snapshots/2017-10-17.yaml:4:3: unknown place 'raqqah' (did you mean 'raqqa'?)" in lines
+    assert any(line.startswith("style.yaml:2:1: unknown key 'label_max_rnk'") for line in lines)
+
+
+def test_render_to_a_folder_that_does_not_exist(run, mini):
+    result = run("render", "--date", "2017-11", "--scenario", mini, "--out", "nowhere/")
+    assert result.exit_code == 1
+    assert result.stderr == "nowhere: output folder does not exist\n"

@@ -58,7 +58,7 @@ def scenario_option(function):
     return click.option(
         "--scenario",
         "-s",
-        type=click.Path(dir_okay=False, path_type=str),
+        type=click.Path(path_type=str),  # the loader says what is wrong with it, exit 1
         default=None,
         help="Scenario YAML file (default: the bundled ISIS 2014-2017 scenario).",
     )(function)

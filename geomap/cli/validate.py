@@ -7,13 +7,9 @@ from geomap.cli.options import scenario_option
 @scenario_option
 def validate(scenario):
     """Check a scenario and all its files; print every problem as file:line:col: message."""
-    from geomap.basemap import load_basemap
     from geomap.scenario import load_scenario
-    from geomap.style import load_style
 
-    loaded = load_scenario(scenario)
-    load_style(loaded.style_path)
-    load_basemap(loaded.basemap, loaded.projection)
+    loaded = load_scenario(scenario, check_everything=True)
     assertions = sum(len(s.assertions) for s in loaded.snapshots)
     click.echo(
         f"{loaded.path}: ok: {len(loaded.places)} places, {len(loaded.factions)} factions, "
