@@ -204,10 +204,12 @@ def test_a_50_mb_snapshot_in_a_scenario_fails_validate_at_once(run, mini):
     )
 
 
-def test_a_folder_given_as_the_scenario_is_a_usage_error(run, tmp_path):
-    result = run("validate", "--scenario", tmp_path)
-    assert result.exit_code == 2
-    assert "is a directory" in result.output
+def test_a_folder_given_as_the_scenario_is_an_input_error(run, tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    result = run("validate", "--scenario", folder)
+    assert result.exit_code == 1
+    assert result.stderr.endswith("scenarios: is a folder, expected a file\n")
     assert "Traceback" not in result.output
 
 
