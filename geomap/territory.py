@@ -338,11 +338,10 @@ class TerritoryModel:
         result_held: dict[str, Any] = {}
         result_contested: dict[tuple[str, str], Any] = {}
         for key, geometry in zip(
-            [key for key, _ in classes], _disjoint_geometries([g for _, g in classes]), strict=True
+            [key for key, _ in classes], self._disjoint_cached([g for _, g in classes]), strict=True
         ):
             if geometry.is_empty or geometry.area < GRID_M * GRID_M:
                 continue
-            geometry = shapely.normalize(geometry)
             if isinstance(key, tuple):
                 result_contested[key] = geometry
             else:
@@ -356,6 +355,20 @@ class TerritoryModel:
         if zones:
             merged = shapely.union_all([merged, *zones], grid_size=GRID_M)
         return _polygonal(merged)
+
+    def _disjoint_cached(self, geometries: list) -> list:
+        """:func:`_disjoint_geometries` then normalised, remembered by its inputs: the unions are
+        cached, so an unchanged set of classes gives the very same input objects."""
+        cache = self.__dict__.setdefault("_disjoint", {})
+        key = tuple(id(g) for g in geometries)
+        if key not in cache:
+            if len(cache) >= 256:
+                cache.clear()
+            cache[key] = (
+                list(geometries),  # keeps the inputs alive, so their ids stay unique
+                [shapely.normalize(g) for g in _disjoint_geometries(geometries)],
+            )
+        return cache[key][1]
 
     def _union_of_cells(self, cells: list):
         """The union of ``cells``, remembered: from one frame of a series to the next most
