@@ -180,29 +180,19 @@ def save_chart(figure: Figure, path: Path, fmt: str, style: Style | None = None)
     return write_atomically(path, write)
 
 
-def write_area_chart(
+def faction_chart(
     scenario,
     days: Sequence[date],
     faction_id: str,
-    *,
-    fmt: str | None = None,
-    out=None,
-    dpi: int | None = None,
+    style: Style,
     size_px: tuple[int, int] | None = None,
-    force: bool = False,
-) -> Path:
-    """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
+    dpi: int | None = None,
+) -> Figure:
+    """Estimate ``faction_id``'s area on each of ``days`` and chart it (not yet written)."""
     from geomap.areas import area_series
     from geomap.dates import long_date
-    from geomap.export import check_writable
-    from geomap.pipeline import output_path
-    from geomap.style import load_style
 
-    style = load_style(scenario.style_path)
     first, last = days[0], days[-1]
-    stem = f"geomap-area-{faction_id}-{first.isoformat()}-{last.isoformat()}"
-    path, chosen = output_path(out, stem, fmt)
-    check_writable(path, force)
     points = []
     for day, areas in area_series(scenario, days):
         area = areas.get(faction_id)
@@ -216,7 +206,7 @@ def write_area_chart(
     credit = "Areas: geomap estimate from the sourced control of places (see docs/territory.md)."
     if publishers:
         credit += f"  Milestones: {', '.join(publishers)}."
-    figure = area_chart(
+    return area_chart(
         points,
         title=f"Estimated area held by {faction.name}",
         subtitle=f"{scenario.title}, {long_date(first)} to {long_date(last)}  ·  {CHART_NOTE}",
@@ -228,4 +218,37 @@ def write_area_chart(
         size_px=size_px,
         dpi=dpi,
     )
+
+
+def report_chart(scenario, style: Style, days: Sequence[date]) -> Figure | None:
+    """The chart page of a PDF report: ISIS's area where the scenario has ISIS, else the first
+    faction's; None for a series of one day."""
+    if len(days) < 2 or not scenario.factions:
+        return None
+    faction_id = "isis" if "isis" in scenario.factions else next(iter(scenario.factions))
+    return faction_chart(scenario, days, faction_id, style, size_px=(1754, 1240), dpi=150)
+
+
+def write_area_chart(
+    scenario,
+    days: Sequence[date],
+    faction_id: str,
+    *,
+    fmt: str | None = None,
+    out=None,
+    dpi: int | None = None,
+    size_px: tuple[int, int] | None = None,
+    force: bool = False,
+) -> Path:
+    """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
+    from geomap.export import check_writable
+    from geomap.pipeline import output_path
+    from geomap.style import load_style
+
+    style = load_style(scenario.style_path)
+    first, last = days[0], days[-1]
+    stem = f"geomap-area-{faction_id}-{first.isoformat()}-{last.isoformat()}"
+    path, chosen = output_path(out, stem, fmt)
+    check_writable(path, force)
+    figure = faction_chart(scenario, days, faction_id, style, size_px, dpi)
     return save_chart(figure, path, chosen, style)
