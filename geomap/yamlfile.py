@@ -222,6 +222,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> tuple[
     ):
         opened = _location(path, error.context_mark)
         return opened, "malformed YAML: the quote that opens here is never closed"
+    if "maximum nesting depth" in (error.problem or ""):  # PyYAML >= 6.0.4 stops at 1000 levels
+        return where, f"nesting is deeper than {MAX_DEPTH} levels"
     problem = error.problem or "malformed YAML"
     if error.context:
         problem = f"{problem} ({error.context})"
