@@ -35,6 +35,16 @@ def describe(state: PlaceState | None, factions) -> str:
     return f"{short(state.holder)} ({state.status} by {short(state.by)})"
 
 
+def describe_side(record: dict, side: str, factions) -> str:
+    """``describe`` for the ``from`` or ``to`` side of a change record."""
+    if record[side] is None:
+        return "unknown"
+    state = PlaceState(
+        record["id"], record[side], record[f"{side}_status"], record[f"{side}_by"], None, ()
+    )
+    return describe(state, factions)
+
+
 def change_records(scenario: Scenario, first: date, second: date) -> list[dict]:
     """Every place whose holder or status differs between ``first`` and ``second``, in the
     order the changes happened."""

@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from geomap.changes import change_records, describe
+from geomap.changes import change_records, describe_side
 from geomap.dates import long_date
 from geomap.export import savefig_metadata, write_atomically
 from geomap.render import CHANGE_COLOUR, MapCanvas, MapFrame, rc_params
@@ -125,8 +125,8 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
     shown = records if len(records) <= capacity else records[: capacity - 1]
     y = 0.92
     for record in shown:
-        before = describe(_state(record, "from"), scenario.factions)
-        after = describe(_state(record, "to"), scenario.factions)
+        before = describe_side(record, "from", scenario.factions)
+        after = describe_side(record, "to", scenario.factions)
         text = f"{record['name']}: {before} → {after}  ({record['date']})"
         ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes, clip_on=True)
         y -= line_height
@@ -140,17 +140,6 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
             style="italic",
             transform=ax.transAxes,
         )
-
-
-def _state(record: dict, side: str):
-    from geomap.model import PlaceState
-
-    holder = record[side]
-    if holder is None:
-        return None
-    return PlaceState(
-        record["id"], holder, record[f"{side}_status"], record[f"{side}_by"], None, ()
-    )
 
 
 def write_comparison(figure: Figure, path: Path, fmt: str, style: Style) -> Path:

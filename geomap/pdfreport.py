@@ -10,7 +10,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geomap import __version__
-from geomap.changes import change_records, describe
+from geomap.changes import change_records, describe_side
 from geomap.dates import long_date
 from geomap.export import savefig_metadata, write_atomically
 from geomap.render import rc_params
@@ -70,8 +70,8 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
             page.text(0.06, 0.86, "No place changed hands.", fontsize=10, va="top")
         for number, record in enumerate(rows):
             y = 0.87 - number * 0.021
-            before = describe(_state(record, "from"), scenario.factions)
-            after = describe(_state(record, "to"), scenario.factions)
+            before = describe_side(record, "from", scenario.factions)
+            after = describe_side(record, "to", scenario.factions)
             source = record["sources"][0] if record["sources"] else {}
             cited = ", ".join(str(source.get(k)) for k in ("publisher", "date") if source.get(k))
             for x, text in (
@@ -83,16 +83,6 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
                 page.text(x, y, text, fontsize=7.6, va="top")
         pages.append(page)
     return pages
-
-
-def _state(record: dict, side: str):
-    from geomap.model import PlaceState
-
-    if record[side] is None:
-        return None
-    return PlaceState(
-        record["id"], record[side], record[f"{side}_status"], record[f"{side}_by"], None, ()
-    )
 
 
 def write_report(

@@ -109,6 +109,20 @@ def _blend(pixels: np.ndarray, layer: tuple) -> None:
     flat[index, :3] = ((premultiplied + under * inverse_alpha) // 255).astype(np.uint8)
 
 
+def _legend_marker(marker, size: float, face: str, edge: str, alpha: float | None = None):
+    """A marker-only legend handle."""
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=marker,
+        markersize=size,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        alpha=alpha,
+    )
+
+
 @dataclass(frozen=True)
 class MapFrame:
     """What a frame needs besides the places: its day and the scenario's words."""
@@ -798,95 +812,45 @@ class MapCanvas:
 
     def _legend_entries(self, present, statuses, kinds, stale, shaded, contested_areas):
         """Handles and texts of the legend, in a fixed order."""
+        grey, light = "#555555", "#dddddd"
         handles, labels = [], []
+
+        def add(handle, label: str) -> None:
+            handles.append(handle)
+            labels.append(label)
+
         for faction in self.factions.values():
             if faction.id in present:
-                dot = Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=8,
-                    markerfacecolor=faction.colour,
-                    markeredgecolor="white",
-                )
+                dot = _legend_marker("o", 8, faction.colour, "white")
                 if shaded:  # the area swatch behind the dot: grey areas are ISIS's, etc.
                     swatch = Patch(
                         facecolor=area_fill_colour(faction.colour),
                         alpha=AREA_ALPHA,
                         edgecolor="none",
                     )
-                    handles.append((swatch, dot))
+                    add((swatch, dot), faction.name)
                 else:
-                    handles.append(dot)
-                labels.append(faction.name)
-        grey, light = "#555555", "#dddddd"
+                    add(dot, faction.name)
         if shaded and contested_areas:
-            handles.append(
-                Patch(facecolor="#f2f2f2", edgecolor=grey, hatch=AREA_HATCH, linewidth=0)
+            add(
+                Patch(facecolor="#f2f2f2", edgecolor=grey, hatch=AREA_HATCH, linewidth=0),
+                "Contested area (hatched in the attacker's colour)",
             )
-            labels.append("Contested area (hatched in the attacker's colour)")
         if "contested" in statuses:
-            handles.append(
+            add(
                 (
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=LEFT_HALF,
-                        markersize=8,
-                        markerfacecolor=grey,
-                        markeredgecolor="none",
-                    ),
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=RIGHT_HALF,
-                        markersize=8,
-                        markerfacecolor=light,
-                        markeredgecolor="none",
-                    ),
-                )
+                    _legend_marker(LEFT_HALF, 8, grey, "none"),
+                    _legend_marker(RIGHT_HALF, 8, light, "none"),
+                ),
+                "Contested (left: holder, right: attacker)",
             )
-            labels.append("Contested (left: holder, right: attacker)")
         if "besieged" in statuses:
-            handles.append(
-                (
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker="o",
-                        markersize=13,
-                        markerfacecolor=light,
-                        markeredgecolor="white",
-                    ),
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker="o",
-                        markersize=7.5,
-                        markerfacecolor=grey,
-                        markeredgecolor="white",
-                    ),
-                )
+            add(
+                (_legend_marker("o", 13, light, "white"), _legend_marker("o", 7.5, grey, "white")),
+                "Besieged (centre: holder, ring: besieger)",
             )
-            labels.append("Besieged (centre: holder, ring: besieger)")
         if "unknown" in statuses:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=6,
-                    markerfacecolor="white",
-                    markeredgecolor=grey,
-                )
-            )
-            labels.append("No sourced claim yet")
+            add(_legend_marker("o", 6, "white", grey), "No sourced claim yet")
         shapes = self.style.marker_shapes
         for kind, text in (
             ("border-crossing", "Border crossing"),
@@ -895,32 +859,12 @@ class MapCanvas:
             ("oilfield", "Oil field / refinery"),
         ):
             if kind in kinds or (kind == "oilfield" and "refinery" in kinds):
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=shapes.get(kind, "o"),
-                        markersize=6,
-                        markerfacecolor=light,
-                        markeredgecolor=grey,
-                    )
-                )
-                labels.append(text)
+                add(_legend_marker(shapes.get(kind, "o"), 6, light, grey), text)
         if stale:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=7,
-                    markerfacecolor=grey,
-                    markeredgecolor="white",
-                    alpha=STALE_ALPHA,
-                )
+            add(
+                _legend_marker("o", 7, grey, "white", alpha=STALE_ALPHA),
+                f"Faded: last claim over {self.style.stale_after_days} days old",
             )
-            labels.append(f"Faded: last claim over {self.style.stale_after_days} days old")
         return handles, labels
 
     # ----------------------------------------------------------------- output
