@@ -23,11 +23,14 @@ def one_line(text: str) -> str:
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
-    path = Path(path)
+    text = os.fspath(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
-        return str(path)
+        relative = os.path.relpath(os.path.abspath(text))
+    except (ValueError, OSError):  # another drive, or the working folder is gone
+        return str(Path(text))
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return str(Path(text))
+    return relative
 
 
 @dataclass(frozen=True, order=True)

@@ -870,8 +870,8 @@ class MapCanvas:
     # ----------------------------------------------------------------- output
     def save(self, path: Path, fmt: str) -> Path:
         """Write the current frame to ``path`` atomically, with reproducible metadata."""
-        if fmt == "png" and not self.panel:
-            return self.save_png_fast(path)
+        if fmt == "png" and not self.panel:  # one full draw, encoded like a series frame
+            return self._write_png(np.asarray(self._full_draw()), path)
 
         def write(temp: Path) -> None:
             with matplotlib.rc_context(self._rc):
@@ -885,11 +885,14 @@ class MapCanvas:
 
         return write_atomically(path, write)
 
-    def to_rgba(self) -> np.ndarray:
-        """The current frame as an RGBA pixel array, drawn the ordinary (full) way."""
+    def _full_draw(self) -> memoryview:
         with matplotlib.rc_context(self._rc):
             self.figure.canvas.draw()
-            return np.asarray(self.figure.canvas.buffer_rgba()).copy()
+            return self.figure.canvas.buffer_rgba()
+
+    def to_rgba(self) -> np.ndarray:
+        """The current frame as an RGBA pixel array, drawn the ordinary (full) way."""
+        return np.asarray(self._full_draw()).copy()
 
     def _isolated_layer(self, artists: Sequence) -> tuple:
         """Pixels of ``artists`` alone on a transparent canvas, ready for :func:`_blend`: the
@@ -977,11 +980,14 @@ class MapCanvas:
             return pixels
 
     def save_png_fast(self, path: Path) -> Path:
-        """Write the current frame as PNG from the cached background (see :meth:`fast_rgba`)."""
+        """Write the current frame as PNG from the cached layers (see :meth:`fast_rgba`): the
+        way a series writes its frames, after the first."""
+        return self._write_png(self.fast_rgba(), path)
+
+    def _write_png(self, rgba: np.ndarray, path: Path) -> Path:
         from PIL import Image
         from PIL.PngImagePlugin import PngInfo
 
-        rgba = self.fast_rgba()
         height, width = rgba.shape[:2]
         image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
         info = PngInfo()
