@@ -104,3 +104,37 @@ def format_for(path: Path, fmt: str | None) -> str:
             f"unknown output format '.{suffix}' (expected one of: {', '.join(FORMATS)})",
         )
     return "png"
+
+
+def png_bytes(rgba, dpi: float) -> bytes:
+    """A PNG of an RGBA frame, stored as RGB (maps are opaque), with geomap's creator mark and
+    its resolution. imagecodecs' libpng without row filters is about three times faster than
+    Pillow's encoder on map frames, with smaller files; Pillow is the fallback."""
+    import io
+    import struct
+
+    import numpy as np
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo, putchunk
+
+    height, width = rgba.shape[:2]
+    rgb = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    try:
+        import imagecodecs
+    except ImportError:
+        info = PngInfo()
+        info.add_text("Software", CREATOR)
+        buffer = io.BytesIO()
+        rgb.save(buffer, format="PNG", pnginfo=info, dpi=(dpi, dpi), compress_level=1)
+        return buffer.getvalue()
+    encoded = imagecodecs.png_encode(np.asarray(rgb), level=1, filter=imagecodecs.PNG.FILTER.NONE)
+    header = 8 + 4 + 4 + 13 + 4  # signature, then the IHDR chunk: length, type, data, CRC
+    if encoded[12:16] != b"IHDR":
+        raise ValueError("unexpected PNG layout from imagecodecs")
+    pixels_per_metre = round(dpi / 0.0254)
+    out = io.BytesIO()
+    out.write(encoded[:header])
+    putchunk(out, b"tEXt", b"Software\0" + CREATOR.encode("latin-1"))
+    putchunk(out, b"pHYs", struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1))
+    out.write(encoded[header:])
+    return out.getvalue()

@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from geomap.dates import long_date
-from geomap.export import savefig_metadata, write_atomically
+from geomap.export import png_bytes, savefig_metadata, write_atomically
 from geomap.join import PlaceOnMap
 from geomap.labels import LabelRequest, overlaps, place_labels
 from geomap.model import Faction
@@ -985,20 +985,8 @@ class MapCanvas:
         return self._write_png(self.fast_rgba(), path)
 
     def _write_png(self, rgba: np.ndarray, path: Path) -> Path:
-        from PIL import Image
-        from PIL.PngImagePlugin import PngInfo
-
-        height, width = rgba.shape[:2]
-        image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
-        info = PngInfo()
-        for key, value in savefig_metadata("png").items():
-            info.add_text(key, value)
-        dpi = (self.dpi, self.dpi)
-
-        def write(temp: Path) -> None:
-            image.save(temp, format="PNG", pnginfo=info, dpi=dpi, compress_level=1)
-
-        return write_atomically(path, write)
+        data = png_bytes(rgba, self.dpi)
+        return write_atomically(path, lambda temp: temp.write_bytes(data))
 
 
 def area_fill_colour(colour: str) -> str:

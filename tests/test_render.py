@@ -120,3 +120,35 @@ def test_png_pixels_are_identical_twice(drawn, tmp_path):
     b = np.asarray(Image.open(canvas.save(tmp_path / "b.png", "png")))
     assert a.shape == (600, 800, 3)  # opaque: RGB
     assert np.array_equal(a, b)
+
+
+def test_png_encoding_with_and_without_imagecodecs_gives_the_same_image(monkeypatch):
+    import io
+    import sys
+
+    from PIL import Image
+
+    from geomap.export import png_bytes
+
+    rgba = np.zeros((30, 40, 4), np.uint8)
+    rgba[..., 3] = 255
+    rgba[5:20, 10:30, 0] = 200
+    fast = png_bytes(rgba, 150)
+    monkeypatch.setitem(sys.modules, "imagecodecs", None)  # import fails: Pillow encodes
+    plain = png_bytes(rgba, 150)
+    for data in (fast, plain):
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.mode == "RGB"
+            assert image.info["Software"].startswith("geomap ")
+            assert round(image.info["dpi"][0]) == 150
+            assert np.array_equal(np.asarray(image), rgba[..., :3])
+    assert fast != plain
+
+
+def test_geomap_recognises_its_fast_png(tmp_path):
+    from geomap.export import png_bytes, written_by_geomap
+
+    rgba = np.full((10, 10, 4), 255, np.uint8)
+    path = tmp_path / "frame.png"
+    path.write_bytes(png_bytes(rgba, 100))
+    assert written_by_geomap(path)
