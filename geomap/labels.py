@@ -1,8 +1,10 @@
 """Label placement without overlaps (pure: boxes in pixels in, chosen positions out).
 
 Labels are placed greedily in priority order; each tries the positions around its marker in a
-fixed order and takes the first that hits no marker, no placed label, no obstacle and stays
-inside the frame. A label that fits nowhere is dropped, so lower-ranked labels give way.
+fixed order (then the same positions a little farther out) and takes the first that hits no
+marker, no placed label, no obstacle and stays inside the frame. Failing that, it may cover the
+marker of a less important place (a higher ``rank``), never a label. A label that fits nowhere
+is dropped, so lower-ranked labels give way.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ class LabelRequest:
     key: str
     x: float  # marker centre, pixels
     y: float
-    radius: float  # marker radius, pixels
+    radius: float  # distance kept between the marker's centre and its label, pixels
     width: float  # text size, pixels
     height: float
+    marker_radius: float | None = None  # the marker as an obstacle to others (default: radius)
+    rank: int = 1  # 1 = most important
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,13 @@ class PlacedLabel:
     ha: str
     va: str
     box: Box
+
+
+def _candidates():
+    """Every position next to the marker, then every position a little farther out."""
+    for distance in (1.0, 1.9):
+        for position in POSITIONS:
+            yield distance, position
 
 
 def overlaps(a: Box, b: Box) -> bool:
@@ -56,7 +67,7 @@ def _box(x: float, y: float, width: float, height: float, ha: str, va: str) -> B
 
 
 def marker_box(request: LabelRequest) -> Box:
-    r = request.radius
+    r = request.radius if request.marker_radius is None else request.marker_radius
     return (request.x - r, request.y - r, request.x + r, request.y + r)
 
 
@@ -68,32 +79,39 @@ def place_labels(
     padding: float = 1.0,
 ) -> list[PlacedLabel]:
     """Place ``requests`` (already in priority order) without overlaps; returns those placed."""
-    taken: list[Box] = [marker_box(r) for r in requests]
-    taken.extend(obstacles)
-    marker_count = len(requests)
+    markers = [marker_box(r) for r in requests]
+    fixed = list(obstacles)
+    labels: list[Box] = []
     placed: list[PlacedLabel] = []
     for index, request in enumerate(requests):
-        for dx, dy, ha, va in POSITIONS:
-            offset = request.radius + gap
-            diagonal = 0.72 if dx and dy else 1.0
-            x = request.x + dx * offset * diagonal
-            y = request.y + dy * offset * diagonal
-            box = _box(x, y, request.width, request.height, ha, va)
-            padded = (box[0] - padding, box[1] - padding, box[2] + padding, box[3] + padding)
-            if not (
-                frame[0] <= box[0]
-                and box[2] <= frame[2]
-                and frame[1] <= box[1]
-                and box[3] <= frame[3]
-            ):
-                continue
-            if any(
-                overlaps(padded, other)
-                for i, other in enumerate(taken)
-                if i != index or i >= marker_count
-            ):
-                continue
-            placed.append(PlacedLabel(request.key, x, y, ha, va, box))
-            taken.append(padded)
-            break
+        for may_cover_lesser_markers in (False, True):
+            blocking = [
+                box
+                for i, box in enumerate(markers)
+                if i != index and not (may_cover_lesser_markers and requests[i].rank > request.rank)
+            ]
+            spot = _first_free_spot(request, frame, blocking + fixed + labels, gap, padding)
+            if spot is not None:
+                placed.append(spot)
+                x0, y0, x1, y1 = spot.box
+                labels.append((x0 - padding, y0 - padding, x1 + padding, y1 + padding))
+                break
     return placed
+
+
+def _first_free_spot(
+    request: LabelRequest, frame: Box, taken: list[Box], gap: float, padding: float
+) -> PlacedLabel | None:
+    for distance, (dx, dy, ha, va) in _candidates():
+        offset = request.radius * distance + gap
+        diagonal = 0.72 if dx and dy else 1.0
+        x = request.x + dx * offset * diagonal
+        y = request.y + dy * offset * diagonal
+        box = _box(x, y, request.width, request.height, ha, va)
+        padded = (box[0] - padding, box[1] - padding, box[2] + padding, box[3] + padding)
+        inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
+        if not (inside and box[3] <= frame[3]):
+            continue
+        if not any(overlaps(padded, other) for other in taken):
+            return PlacedLabel(request.key, x, y, ha, va, box)
+    return None

@@ -309,7 +309,7 @@ class MapCanvas:
             visible = shapely.intersection(geometry, free)
             if visible.is_empty or visible.area < 0.02 * view.area:
                 continue
-            point = shapely.maximum_inscribed_circle(visible, tolerance=2000).coords[0]
+            point = shapely.maximum_inscribed_circle(visible, tolerance=10_000).coords[0]
             text = self.ax.text(
                 point[0],
                 point[1],
@@ -667,7 +667,8 @@ class MapCanvas:
                 self._text_sizes[key] = (width, height)
             width, height = self._text_sizes[key]
             # room for a besieged ring around every marker, so labels never move between frames
-            radius = style.marker_size(item.place.rank) * scale / 2 * 1.75
+            marker_radius = style.marker_size(item.place.rank) * scale / 2
+            radius = marker_radius * 1.75
             requests.append(
                 LabelRequest(
                     item.place.id,
@@ -676,6 +677,8 @@ class MapCanvas:
                     radius,
                     width + 2 * scale,
                     height + 2 * scale,
+                    marker_radius * 1.2,
+                    item.place.rank,
                 )
             )
             fonts[item.place.id] = (item, prop)
