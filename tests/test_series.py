@@ -286,3 +286,31 @@ def test_frames_can_be_sent_to_a_dask_cluster(run, mini, tmp_path):
         "geomap-2015-02-28.png",
         "geomap-2015-03-31.png",
     ]
+
+
+def test_the_default_monthly_series_gives_35_frames_a_gif_and_a_contact_sheet(run, tmp_path):
+    out = tmp_path / "series"
+    result = run(
+        "batch",
+        "--from",
+        "2015-01",
+        "--to",
+        "2017-11",
+        "--every",
+        "month",
+        "--animate",
+        "gif",
+        "--size",
+        "320x240",
+        "--dpi",
+        "40",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    frames = sorted(out.glob("geomap-20??-??-??.png"))
+    assert len(frames) == 35
+    assert {pixels(frame).shape for frame in frames} == {(240, 320, 3)}
+    with Image.open(out / "geomap-2015-01-31-to-2017-11-30.gif") as gif:
+        assert gif.n_frames == 35
+    assert (out / "geomap-2015-01-31-to-2017-11-30-contact-sheet.png").stat().st_size > 0
