@@ -115,6 +115,9 @@ def _progress(total: int, quiet: bool):
     """A progress bar on a terminal; nothing when quiet or not a terminal."""
     if quiet or total == 0 or not sys.stderr.isatty():
         return _NoProgress()
+    import shutil
+
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="frame", file=sys.stderr, desc="geomap batch")
+    width = shutil.get_terminal_size((80, 24)).columns or 80  # 0 on some pseudo-terminals
+    return tqdm(total=total, unit="frame", file=sys.stderr, desc="geomap batch", ncols=width)
