@@ -1,27 +1,6 @@
 import click
 
-from geomap.cli.options import PERIOD, scenario_option, table_format_option
-
-EVERY_CHOICES = ("day", "week", "month", "quarter", "year", "change")
-
-
-def range_options(function):
-    """``--from``, ``--to`` and ``--every``, as ``geomap batch`` has them."""
-    for option in reversed(
-        [
-            click.option("--from", "start", type=PERIOD, required=True, help="First date."),
-            click.option("--to", "end", type=PERIOD, required=True, help="Last date."),
-            click.option(
-                "--every",
-                type=click.Choice(EVERY_CHOICES),
-                default="month",
-                show_default=True,
-                help="One value per period end, or per day on which something changed hands.",
-            ),
-        ]
-    ):
-        function = option(function)
-    return function
+from geomap.cli.options import range_options, scenario_option, table_format_option
 
 
 @click.command()

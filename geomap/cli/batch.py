@@ -1,18 +1,10 @@
 import click
 
-from geomap.cli.options import FORMATS, PERIOD, SIZE, scenario_option
+from geomap.cli.options import FORMATS, SIZE, range_options, scenario_option
 
 
 @click.command()
-@click.option("--from", "start", type=PERIOD, required=True, help="First date of the series.")
-@click.option("--to", "end", type=PERIOD, required=True, help="Last date of the series.")
-@click.option(
-    "--every",
-    type=click.Choice(("day", "week", "month", "quarter", "year", "change")),
-    default="month",
-    show_default=True,
-    help="One frame per period end, or per day on which something changed hands.",
-)
+@range_options
 @scenario_option
 @click.option(
     "--format",

@@ -1,7 +1,6 @@
 import click
 
-from geomap.cli.area import range_options
-from geomap.cli.options import output_options, scenario_option
+from geomap.cli.options import output_options, range_options, scenario_option
 
 
 @click.command()

@@ -116,3 +116,25 @@ def table_format_option(function):
         show_default=True,
         help="Output format.",
     )(function)
+
+
+EVERY_CHOICES = ("day", "week", "month", "quarter", "year", "change")
+
+
+def range_options(function):
+    """``--from``, ``--to`` and ``--every``: the dates of a series."""
+    for option in reversed(
+        [
+            click.option("--from", "start", type=PERIOD, required=True, help="First date."),
+            click.option("--to", "end", type=PERIOD, required=True, help="Last date."),
+            click.option(
+                "--every",
+                type=click.Choice(EVERY_CHOICES),
+                default="month",
+                show_default=True,
+                help="One value per period end, or per day on which something changed hands.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
