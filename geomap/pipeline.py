@@ -33,10 +33,12 @@ def make_canvas(
     dpi: int | None = None,
 ):
     """A canvas with the scenario's basemap drawn (imports matplotlib)."""
+    from geomap.areas import cached_territory_model
     from geomap.basemap import load_basemap
     from geomap.render import MapCanvas
 
     basemap = load_basemap(scenario.basemap, scenario.projection)
+    cached_territory_model(scenario, basemap.get("countries"))  # built from the layer just read
     return MapCanvas(
         style=style,
         factions=scenario.factions,
