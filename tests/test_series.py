@@ -314,3 +314,57 @@ def test_the_default_monthly_series_gives_35_frames_a_gif_and_a_contact_sheet(ru
     with Image.open(out / "geomap-2015-01-31-to-2017-11-30.gif") as gif:
         assert gif.n_frames == 35
     assert (out / "geomap-2015-01-31-to-2017-11-30-contact-sheet.png").stat().st_size > 0
+
+
+def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
+    run, mini, tmp_path, monkeypatch
+):
+    from geomap import batch as batch_module
+
+    real = batch_module.as_completed
+
+    def interrupted(futures):
+        for number, future in enumerate(real(futures)):
+            if number == 1:
+                raise KeyboardInterrupt
+            yield future
+
+    monkeypatch.setattr(batch_module, "as_completed", interrupted)
+    out = tmp_path / "frames"
+    result = run(
+        "batch",
+        "--from",
+        "2015-01",
+        "--to",
+        "2015-12",
+        "--scenario",
+        mini,
+        "--out",
+        out,
+        "--size",
+        "400x300",
+        "--workers",
+        "2",
+    )
+    assert result.exit_code == 1  # click's Abort
+    assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
+    for frame in out.glob("*.png"):
+        assert pixels(frame).shape == (300, 400, 3)  # every file there is whole
+    monkeypatch.setattr(batch_module, "as_completed", real)
+    resumed = run(
+        "batch",
+        "--from",
+        "2015-01",
+        "--to",
+        "2015-12",
+        "--scenario",
+        mini,
+        "--out",
+        out,
+        "--size",
+        "400x300",
+        "--workers",
+        "2",
+    )
+    assert resumed.exit_code == 0
+    assert len(list(out.glob("geomap-2015-*.png"))) == 12
