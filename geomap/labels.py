@@ -1,10 +1,10 @@
 """Label placement without overlaps (pure: boxes in pixels in, chosen positions out).
 
 Labels are placed greedily in priority order; each tries the positions around its marker in a
-fixed order (then the same positions a little farther out) and takes the first that hits no
-marker, no placed label, no obstacle and stays inside the frame. Failing that, it may cover the
-marker of a less important place (a higher ``rank``), never a label. A label that fits nowhere
-is dropped, so lower-ranked labels give way.
+fixed order (then the same positions farther out, the farthest with a leader line) and takes the
+first that hits no marker, no placed label, no obstacle and stays inside the frame. Failing that,
+it may cover the marker of a less important place (a higher ``rank``), never a label. A label
+that fits nowhere is dropped, so lower-ranked labels give way.
 """
 
 from __future__ import annotations
@@ -47,11 +47,18 @@ class PlacedLabel:
     ha: str
     va: str
     box: Box
+    leader: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1: marker to label
+
+
+DISTANCES = (1.0, 1.9, 3.2, 4.6)
+"""Label distances from the marker, as multiples of its radius; beyond ``LEADER_FROM`` a thin
+leader line joins the label to its marker."""
+LEADER_FROM = 3.0
 
 
 def _candidates():
     """Every position next to the marker, then every position a little farther out."""
-    for distance in (1.0, 1.9):
+    for distance in DISTANCES:
         for position in POSITIONS:
             yield distance, position
 
@@ -113,5 +120,17 @@ def _first_free_spot(
         if not (inside and box[3] <= frame[3]):
             continue
         if not any(overlaps(padded, other) for other in taken):
-            return PlacedLabel(request.key, x, y, ha, va, box)
+            leader = None
+            if distance >= LEADER_FROM:
+                end_x = min(max(request.x, box[0]), box[2])
+                end_y = min(max(request.y, box[1]), box[3])
+                length = max(((end_x - request.x) ** 2 + (end_y - request.y) ** 2) ** 0.5, 1e-9)
+                start = (request.marker_radius or request.radius) / length
+                leader = (
+                    request.x + (end_x - request.x) * start,
+                    request.y + (end_y - request.y) * start,
+                    end_x,
+                    end_y,
+                )
+            return PlacedLabel(request.key, x, y, ha, va, box, leader)
     return None

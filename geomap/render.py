@@ -703,6 +703,19 @@ class MapCanvas:
             )
             text.set_gid(f"label-{item.place.id}")
             self._labels.append(text)
+            if label.leader is not None:
+                (x0, y0), (x1, y1) = inverse.transform(np.reshape(label.leader, (2, 2)))
+                line = Line2D(
+                    [x0, x1],
+                    [y0, y1],
+                    color="#555555",
+                    linewidth=0.5,
+                    zorder=Z_LABEL - 0.5,
+                    solid_capstyle="round",
+                )
+                line.set_gid(f"leader-{item.place.id}")
+                self.ax.add_line(line)
+                self._labels.append(line)
 
     def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""

@@ -53,3 +53,20 @@ def test_a_crowded_important_place_may_cover_a_lesser_marker_but_not_a_label():
 
 def test_a_label_that_fits_nowhere_in_the_frame_is_dropped():
     assert place_labels([LabelRequest("wide", 200, 150, 4, 450, 20)], FRAME) == []
+
+
+def test_a_label_pushed_far_from_its_marker_gets_a_leader_line():
+    town = LabelRequest("town", 200, 150, 4, 40, 10, marker_radius=3)
+    # walls close around the marker on every side: only the farthest ring is free
+    walls = [(205, 140, 219, 160), (181, 140, 195, 160), (180, 157, 220, 169), (180, 131, 220, 143)]
+    [label] = place_labels([town], FRAME, walls)
+    assert label.leader is not None
+    x0, y0, x1, y1 = label.leader
+    assert abs(((x0 - 200) ** 2 + (y0 - 150) ** 2) ** 0.5 - 3) < 1e-6  # starts at the marker's edge
+    box = label.box
+    assert box[0] <= x1 <= box[2] and box[1] <= y1 <= box[3]  # ends on the label
+
+
+def test_a_label_next_to_its_marker_has_no_leader():
+    [label] = place_labels([LabelRequest("a", 100, 100, 5, 40, 10)], FRAME)
+    assert label.leader is None
