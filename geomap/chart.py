@@ -13,13 +13,11 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from geomap.export import savefig_metadata, write_atomically
 from geomap.milestones import Milestone
-from geomap.render import area_fill_colour, rc_params
+from geomap.render import area_fill_colour, new_figure, rc_params, save_figure
 from geomap.style import Style
 
 CHART_SIZE_PX = (1600, 900)
@@ -58,8 +56,7 @@ def area_chart(
     width_px, height_px = size_px or CHART_SIZE_PX
     rc = rc_params(style)
     with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-        FigureCanvasAgg(figure)
+        figure = new_figure((width_px, height_px), dpi)
         ax = figure.add_axes((0.08, 0.11, 0.89, 0.70))
         days = [p.day for p in points]
         area = [p.area_km2 for p in points]
@@ -169,15 +166,7 @@ def area_chart(
 
 def save_chart(figure: Figure, path: Path, fmt: str, style: Style | None = None) -> Path:
     """Write ``figure`` to ``path`` atomically, with geomap's reproducible metadata."""
-    rc = rc_params(style or Style())
-
-    def write(temp: Path) -> None:
-        with matplotlib.rc_context(rc):
-            figure.savefig(
-                temp, format=fmt, dpi=figure.dpi, metadata=savefig_metadata(fmt), facecolor="white"
-            )
-
-    return write_atomically(path, write)
+    return save_figure(figure, path, fmt, style or Style())
 
 
 def faction_chart(

@@ -7,14 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from geomap.changes import change_records, describe_side
 from geomap.dates import long_date
-from geomap.export import savefig_metadata, write_atomically
-from geomap.render import CHANGE_COLOUR, MapCanvas, MapFrame, rc_params
+from geomap.render import CHANGE_COLOUR, MapCanvas, MapFrame, new_figure, rc_params, save_figure
 from geomap.scenario import Scenario
 from geomap.style import Style
 
@@ -39,10 +37,8 @@ def build_comparison(
 
     dpi = dpi or style.dpi
     width, height = size_px or COMPARE_SIZE_PX
-    rc = rc_params(style)
-    with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")
-        FigureCanvasAgg(figure)
+    with matplotlib.rc_context(rc_params(style)):
+        figure = new_figure((width, height), dpi)
         basemap = load_basemap(scenario.basemap, scenario.projection)
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
@@ -143,8 +139,4 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
 
 
 def write_comparison(figure: Figure, path: Path, fmt: str, style: Style) -> Path:
-    def write(temp: Path) -> None:
-        with matplotlib.rc_context(rc_params(style)):
-            figure.savefig(temp, format=fmt, metadata=savefig_metadata(fmt), facecolor="white")
-
-    return write_atomically(path, write)
+    return save_figure(figure, path, fmt, style)

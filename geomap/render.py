@@ -109,6 +109,26 @@ def _blend(pixels: np.ndarray, layer: tuple) -> None:
     flat[index, :3] = ((premultiplied + under * inverse_alpha) // 255).astype(np.uint8)
 
 
+def new_figure(size_px: tuple[int, int], dpi: float) -> Figure:
+    """A white figure of ``size_px`` pixels at ``dpi``, with its own Agg canvas (no pyplot)."""
+    width_px, height_px = size_px
+    figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def save_figure(figure: Figure, path: Path, fmt: str, style: Style) -> Path:
+    """Write ``figure`` atomically, with geomap's rc parameters and reproducible metadata."""
+
+    def write(temp: Path) -> None:
+        with matplotlib.rc_context(rc_params(style)):
+            figure.savefig(
+                temp, format=fmt, dpi=figure.dpi, metadata=savefig_metadata(fmt), facecolor="white"
+            )
+
+    return write_atomically(path, write)
+
+
 def _legend_marker(marker, size: float, face: str, edge: str, alpha: float | None = None):
     """A marker-only legend handle."""
     return Line2D(
@@ -172,12 +192,7 @@ class MapCanvas:
             if figure is None:
                 self.dpi = dpi or style.dpi
                 width_px, height_px = size_px or style.size_px
-                figure = Figure(
-                    figsize=(width_px / self.dpi, height_px / self.dpi),
-                    dpi=self.dpi,
-                    facecolor="white",
-                )
-                FigureCanvasAgg(figure)
+                figure = new_figure((width_px, height_px), self.dpi)
             else:
                 self.dpi = figure.dpi
                 width_px, height_px = figure.get_size_inches() * figure.dpi
@@ -888,18 +903,7 @@ class MapCanvas:
         """Write the current frame to ``path`` atomically, with reproducible metadata."""
         if fmt == "png" and not self.panel:  # one full draw, encoded like a series frame
             return self._write_png(np.asarray(self._full_draw()), path)
-
-        def write(temp: Path) -> None:
-            with matplotlib.rc_context(self._rc):
-                self.figure.savefig(
-                    temp,
-                    format=fmt,
-                    dpi=self.dpi,
-                    metadata=savefig_metadata(fmt),
-                    facecolor="white",
-                )
-
-        return write_atomically(path, write)
+        return save_figure(self.figure, path, fmt, self.style)
 
     def _full_draw(self) -> memoryview:
         with matplotlib.rc_context(self._rc):
