@@ -331,40 +331,30 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
 
     monkeypatch.setattr(batch_module, "as_completed", interrupted)
     out = tmp_path / "frames"
-    result = run(
-        "batch",
-        "--from",
-        "2015-01",
-        "--to",
-        "2015-12",
-        "--scenario",
-        mini,
-        "--out",
-        out,
-        "--size",
-        "400x300",
-        "--workers",
-        "2",
-    )
+
+    def year_in_two_workers():
+        return run(
+            "batch",
+            "--from",
+            "2015-01",
+            "--to",
+            "2015-12",
+            "--scenario",
+            mini,
+            "--out",
+            out,
+            "--size",
+            "400x300",
+            "--workers",
+            "2",
+        )
+
+    result = year_in_two_workers()
     assert result.exit_code == 1  # click's Abort
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     for frame in out.glob("*.png"):
         assert pixels(frame).shape == (300, 400, 3)  # every file there is whole
     monkeypatch.setattr(batch_module, "as_completed", real)
-    resumed = run(
-        "batch",
-        "--from",
-        "2015-01",
-        "--to",
-        "2015-12",
-        "--scenario",
-        mini,
-        "--out",
-        out,
-        "--size",
-        "400x300",
-        "--workers",
-        "2",
-    )
+    resumed = year_in_two_workers()
     assert resumed.exit_code == 0
     assert len(list(out.glob("geomap-2015-*.png"))) == 12
