@@ -35,6 +35,30 @@ def test_monthly_series_ends_each_month(timeline):
     assert days == [date(2016, 1, 31), date(2016, 2, 29), date(2016, 3, 31)]
 
 
+@pytest.mark.parametrize("every", ["day", "week", "month", "quarter", "year", "change"])
+def test_the_first_frame_is_from_and_the_last_is_to_for_every_step(timeline, every):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-11"), every)
+    assert (days[0], days[-1]) == (date(2015, 1, 31), date(2017, 11, 30))
+    assert days == sorted(set(days))
+
+
+def test_a_quarterly_series_keeps_the_january_peak_and_the_november_end(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-11"), "quarter")
+    assert days[:3] == [date(2015, 1, 31), date(2015, 4, 30), date(2015, 7, 31)]
+    assert days[-2:] == [date(2017, 10, 31), date(2017, 11, 30)]
+
+
+def test_a_weekly_series_never_starts_before_from(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2015-03"), "week")
+    assert days[:2] == [date(2015, 1, 31), date(2015, 2, 7)]
+    assert days[-1] == date(2015, 3, 31)
+
+
+def test_change_mode_ends_on_to_even_when_nothing_changed_that_day(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-10-20"), "change")
+    assert days == [date(2015, 1, 31), date(2017, 10, 17), date(2017, 10, 20)]
+
+
 def test_a_series_outside_the_range_names_the_range(timeline):
     with pytest.raises(InputError, match="outside the covered range 2015-01-01 to 2017-11-30"):
         series_dates(timeline, parse_period("2014-06"), parse_period("2015-06"), "month")
