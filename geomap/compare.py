@@ -10,7 +10,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from geomap.changes import change_records, describe_side
+from geomap.changes import describe_side, event_records
 from geomap.dates import long_date
 from geomap.render import CHANGE_COLOUR, MapCanvas, MapFrame, new_figure, rc_params, save_figure
 from geomap.scenario import Scenario
@@ -42,7 +42,7 @@ def build_comparison(
         basemap = load_basemap(scenario.basemap, scenario.projection)
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
-        records = change_records(scenario, first, second)
+        records = event_records(scenario, first, second)
         changed = {r["id"] for r in records}
         model = cached_territory_model(scenario)
         canvases = []
@@ -89,7 +89,7 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
     ax.text(
         0.0,
         1.0,
-        f"Changed hands ({len(records)})",
+        f"Changes of hands ({len(records)})",
         fontsize=size + 2,
         fontweight="bold",
         va="top",
@@ -108,7 +108,7 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
                 markeredgewidth=1.6,
             )
         ],
-        ["ringed on the right-hand map"],
+        ["ringed on the right-hand map (changed hands at least once)"],
         loc="upper left",
         bbox_to_anchor=(0.0, 0.975),
         frameon=False,

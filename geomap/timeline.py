@@ -94,3 +94,47 @@ class Timeline:
             if (before.holder, before.status, before.by) != (after.holder, after.status, after.by):
                 changes.append(Change(place_id, before if before.known else None, after))
         return changes
+
+    def events_between(
+        self, first: date, second: date, place_ids: Iterable[str] | None = None
+    ) -> list[Change]:
+        """Every change of hands after ``first`` up to and including ``second``, in date order.
+
+        A change is an assertion whose holder, status or besieger differs from the place's
+        previous assertion; a restatement of the same state is not one. ``after.since`` is the
+        day it was asserted and ``after.sources`` its sources. A place that fell and was retaken
+        between the dates gives two changes (``changes_between`` gives none).
+        """
+        ids = sorted(self._assertions.keys() if place_ids is None else place_ids)
+        events = []
+        for place_id in ids:
+            items = self._assertions.get(place_id, [])
+            start = bisect.bisect_right(self._dates.get(place_id, []), first)
+            previous = items[start - 1] if start > 0 else None
+            for assertion in items[start:]:
+                if assertion.date > second:
+                    break
+                key = (assertion.holder, assertion.status, assertion.by)
+                if previous is None or key != (previous.holder, previous.status, previous.by):
+                    events.append(
+                        Change(
+                            place_id,
+                            _state(previous) if previous else None,
+                            _state(assertion),
+                        )
+                    )
+                previous = assertion
+        events.sort(key=lambda change: change.after.since)
+        return events
+
+
+def _state(assertion: Assertion) -> PlaceState:
+    return PlaceState(
+        assertion.place_id,
+        assertion.holder,
+        assertion.status,
+        assertion.by,
+        assertion.date,
+        assertion.sources,
+        assertion.note,
+    )
