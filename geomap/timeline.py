@@ -1,6 +1,9 @@
 """Who held what on a given day: carry forward the latest assertion on or before it.
 
-Pure and fast: assertions sorted once per place, then a bisect per place and date.
+A state's ``since`` is the day it began: an assertion that restates the same holder, status and
+besieger keeps the earlier day (and the sources that dated it); ``asserted`` is the day it was last
+restated. Pure and fast: assertions sorted once per place, each run of restatements found once,
+then a bisect per place and date.
 """
 
 from __future__ import annotations
@@ -8,11 +11,27 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from geomap.dates import Period
 from geomap.errors import InputError
 from geomap.model import Assertion, PlaceState, Snapshot
+
+
+def _run_starts(assertions: list[Assertion]) -> list[int]:
+    """For each assertion (sorted by date), the index of the one that began its state: the first
+    of the unbroken run with the same holder, status and besieger."""
+    starts: list[int] = []
+    for index, assertion in enumerate(assertions):
+        if index and _same_state(assertions[index - 1], assertion):
+            starts.append(starts[-1])
+        else:
+            starts.append(index)
+    return starts
+
+
+def _same_state(a: Assertion, b: Assertion) -> bool:
+    return (a.holder, a.status, a.by) == (b.holder, b.status, b.by)
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class Timeline:
             by_place.setdefault(assertion.place_id, []).append(assertion)
         self._assertions = by_place
         self._dates = {place: [a.date for a in items] for place, items in by_place.items()}
+        self._began = {place: _run_starts(items) for place, items in by_place.items()}
         self.first_day = first_day
         self.last_day = last_day
 
@@ -66,15 +86,18 @@ class Timeline:
         index = bisect.bisect_right(dates, day) - 1 if dates else -1
         if index < 0:
             return PlaceState(place_id, None, "unknown", None, None, ())
-        latest = self._assertions[place_id][index]
+        assertions = self._assertions[place_id]
+        latest = assertions[index]
+        first = assertions[self._began[place_id][index]]
         return PlaceState(
             place_id,
             latest.holder,
             latest.status,
             latest.by,
-            latest.date,
-            latest.sources,
-            latest.note,
+            first.date,
+            first.sources,
+            latest.note if latest.note is not None else first.note,
+            asserted=latest.date,
         )
 
     def state_at(self, day: date, place_ids: Iterable[str] | None = None) -> dict[str, PlaceState]:
@@ -100,41 +123,23 @@ class Timeline:
     ) -> list[Change]:
         """Every change of hands after ``first`` up to and including ``second``, in date order.
 
-        A change is an assertion whose holder, status or besieger differs from the place's
-        previous assertion; a restatement of the same state is not one. ``after.since`` is the
-        day it was asserted and ``after.sources`` its sources. A place that fell and was retaken
-        between the dates gives two changes (``changes_between`` gives none).
+        A change is the start of a new state (holder, status or besieger); a restatement of the
+        same state is not one. ``after`` is the state as of that day (its ``since`` is the day and
+        its sources those of the assertion), ``before`` the state the day before. A place that
+        fell and was retaken between the dates gives two changes (``changes_between`` none).
         """
         ids = sorted(self._assertions.keys() if place_ids is None else place_ids)
         events = []
         for place_id in ids:
-            items = self._assertions.get(place_id, [])
-            start = bisect.bisect_right(self._dates.get(place_id, []), first)
-            previous = items[start - 1] if start > 0 else None
-            for assertion in items[start:]:
-                if assertion.date > second:
-                    break
-                key = (assertion.holder, assertion.status, assertion.by)
-                if previous is None or key != (previous.holder, previous.status, previous.by):
-                    events.append(
-                        Change(
-                            place_id,
-                            _state(previous) if previous else None,
-                            _state(assertion),
-                        )
-                    )
-                previous = assertion
+            dates = self._dates.get(place_id, [])
+            began = self._began.get(place_id, [])
+            start = bisect.bisect_right(dates, first)
+            for index in range(start, bisect.bisect_right(dates, second)):
+                if began[index] != index:
+                    continue  # a restatement
+                day = dates[index]
+                before = self.state_of(place_id, day - timedelta(days=1))
+                after = self.state_of(place_id, day)
+                events.append(Change(place_id, before if before.known else None, after))
         events.sort(key=lambda change: change.after.since)
         return events
-
-
-def _state(assertion: Assertion) -> PlaceState:
-    return PlaceState(
-        assertion.place_id,
-        assertion.holder,
-        assertion.status,
-        assertion.by,
-        assertion.date,
-        assertion.sources,
-        assertion.note,
-    )
