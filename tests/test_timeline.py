@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
+from geomap.domain.dates import parse_period
 from geomap.errors import InputError
-from geomap.scenario import load_scenario
+from geomap.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
