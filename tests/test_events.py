@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from geomap.changes import change_records, event_records
-from geomap.model import Assertion
-from geomap.resources import default_scenario_path
-from geomap.scenario import load_scenario
-from geomap.style import load_style
-from geomap.timeline import Timeline
+from geomap.domain.changes import change_records, event_records
+from geomap.domain.model import Assertion
+from geomap.domain.timeline import Timeline
+from geomap.scenario.load import load_scenario
+from geomap.scenario.resources import default_scenario_path
+from geomap.scenario.style import load_style
 
 PEAK, END = date(2015, 1, 31), date(2017, 11, 30)
 
@@ -88,7 +88,7 @@ def test_diff_events_lists_every_change_and_plain_diff_the_net_difference(run):
 
 
 def test_the_reports_changes_of_hands_list_every_event(scenario):
-    from geomap.pdfreport import _change_pages
+    from geomap.products.pdf import _change_pages
 
     pages = _change_pages(scenario, load_style(None), [PEAK, date(2016, 6, 30), END])
     texts = [" ".join(t.get_text() for t in page.texts) for page in pages]
@@ -101,7 +101,7 @@ def test_the_reports_changes_of_hands_list_every_event(scenario):
 
 
 def test_the_comparison_lists_events_and_rings_every_place_that_changed(scenario):
-    from geomap.compare import build_comparison
+    from geomap.products.compare import build_comparison
 
     figure = build_comparison(
         scenario,

@@ -16,9 +16,9 @@ from geomap.cli.options import PERIOD, scenario_option, table_format_option
 )
 def diff(first, second, scenario, fmt, events):
     """List the places that changed hands between FIRST and SECOND (dates)."""
-    from geomap.changes import CHANGE_KEYS, change_records, event_records
-    from geomap.report import format_records
-    from geomap.scenario import load_scenario
+    from geomap.domain.changes import CHANGE_KEYS, change_records, event_records
+    from geomap.output.tables import format_records
+    from geomap.scenario.load import load_scenario
 
     loaded = load_scenario(scenario)
     listing = event_records if events else change_records
