@@ -255,6 +255,33 @@ def test_animation_contact_sheet_and_report(run, mini, tmp_path):
     assert report.count(b"/Type /Page\n") + report.count(b"/Type /Page ") >= 6
 
 
+def gif_frames(path: Path) -> list[np.ndarray]:
+    with Image.open(path) as gif:
+        frames = []
+        for number in range(gif.n_frames):
+            gif.seek(number)
+            frames.append(np.asarray(gif.convert("RGB")))
+        return frames
+
+
+def test_every_gif_frame_keeps_the_faction_colours_of_its_png(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600")
+    assert result.exit_code == 0, result.output
+    pngs = sorted(out.glob("geomap-2015-0?-??.png"))
+    gif = gif_frames(out / "geomap-2015-01-31-to-2015-04-30.gif")
+    factions = load_scenario(mini).factions.values()
+    colours = [tuple(int(f.colour[i : i + 2], 16) for i in (1, 3, 5)) for f in factions]
+    assert len(gif) == len(pngs) == 4
+    for png, frame in zip(pngs, gif, strict=True):
+        expected = pixels(png)[..., :3]
+        for colour in colours:
+            where = (expected == colour).all(axis=-1)
+            assert where.sum() > 20, colour  # every faction is on the map
+            assert (frame[where] == colour).all(), (png.name, colour)
+        assert np.abs(frame.astype(int) - expected).mean() < 0.5
+
+
 def test_mp4(run, mini, tmp_path):
     out = tmp_path / "frames"
     result = batch(run, mini, out, "--animate", "mp4", "--no-contact-sheet")
