@@ -1,0 +1,1 @@
+"""Writing what geomap makes: image files, animations, tables and GIS layers."""
