@@ -53,8 +53,8 @@ def export(period, start, end, every, layer, fmt, out, scenario, force):
         raise click.UsageError("give --date, or --from and --to for a time-enabled layer")
     from geomap.errors import display_path
     from geomap.output.gis import default_name, export_path, layer_on, layer_over, write_layer
-    from geomap.scenario import load_scenario
-    from geomap.series import series_dates
+    from geomap.scenario.load import load_scenario
+    from geomap.series.plan import series_dates
 
     loaded = load_scenario(scenario)
     if period is not None:

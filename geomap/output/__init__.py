@@ -1,1 +1,1 @@
-"""Writing what geomap makes: image files, animations, tables and GIS layers."""
+"""Writing files: atomic writes and overwrite rules, animations, tables, GIS layers."""

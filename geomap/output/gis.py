@@ -45,8 +45,8 @@ def place_rows(scenario, day: date) -> tuple[list[dict], list]:
     (the place's own point, or a point inside an area place: the ``lon``/``lat`` of ``state``)."""
     import shapely
 
-    from geomap.join import state_record
-    from geomap.pipeline import resolve
+    from geomap.domain.join import state_record
+    from geomap.products.map import resolve
 
     rows, points = [], []
     for item in resolve(scenario, day):
@@ -65,8 +65,8 @@ def territory_rows(scenario, model, day: date) -> tuple[list[dict], list]:
     once for each side."""
     import shapely
 
-    from geomap.areas import estimate_on
-    from geomap.territory import area_km2, to_lonlat
+    from geomap.territory.areas import estimate_on
+    from geomap.territory.model import area_km2, to_lonlat
 
     territory = estimate_on(scenario, model, day)
     equal_area = model.equal_area
@@ -122,7 +122,7 @@ def layer_on(scenario, layer: str, day: date) -> GisLayer:
     if layer == "places":
         rows, shapes = place_rows(scenario, day)
         return GisLayer("places", PLACE_FIELDS, rows, shapes, "Point")
-    from geomap.areas import cached_territory_model
+    from geomap.territory.areas import cached_territory_model
 
     rows, shapes = territory_rows(scenario, cached_territory_model(scenario), day)
     return GisLayer("territory", TERRITORY_FIELDS, rows, shapes, "MultiPolygon")
@@ -212,7 +212,7 @@ def export_path(out: str | os.PathLike[str] | None, name: str, fmt: str | None) 
 def write_layer(layer: GisLayer, path: Path, fmt: str, force: bool = False) -> Path:
     """Write ``layer`` to ``path`` as ``fmt``, atomically, marked as geomap's; never over a file
     geomap did not write unless ``force``."""
-    from geomap.export import check_writable, write_atomically
+    from geomap.output.files import check_writable, write_atomically
 
     check_writable(path, force)
     return write_atomically(path, lambda temp: _write(layer, temp, fmt), suffix=f".part.{fmt}")
@@ -223,7 +223,7 @@ def _write(layer: GisLayer, path: Path, fmt: str) -> None:
     import pyogrio.raw
     import shapely
 
-    from geomap.export import CREATOR
+    from geomap.output.files import CREATOR
 
     fields = list(layer.fields)
     if fmt == "csv" and layer.name == "places":
