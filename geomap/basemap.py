@@ -15,7 +15,10 @@ LAYER_GEOMETRIES = {
     "provinces": ("Polygon", "MultiPolygon"),
     "lakes": ("Polygon", "MultiPolygon"),
     "rivers": ("LineString", "MultiLineString"),
+    "settlements": ("Point",),
 }
+"""The geometry types of each layer. ``settlements`` (populated places with a ``population``,
+such as GeoNames cities500) feeds the territory model; it is not drawn."""
 MAX_LAYER_BYTES = 64 * 1024 * 1024
 
 
@@ -27,6 +30,7 @@ class Layer:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     geometries: tuple = field(repr=False)  # shapely geometries in map metres
+    populations: tuple[int, ...] = ()  # settlements only: people, parallel to ``ids``
 
 
 def _feature_id(feature: dict, properties: dict) -> str | None:
@@ -93,7 +97,16 @@ def check_layer(document: Any, layer: str) -> tuple[list, list[tuple[tuple, str]
             continue
         feature_id = feature_id or f"#{number + 1}"
         name = properties.get("name")
-        found.append((feature_id, name if isinstance(name, str) else feature_id, geometry))
+        name = name if isinstance(name, str) else feature_id
+        if layer == "settlements":
+            people = properties.get("population", 0)
+            if isinstance(people, bool) or not isinstance(people, int) or people < 0:
+                message = f"population of {who} must be a whole number ≥ 0, not {people!r}"
+                problems.append(((*here, "properties", "population"), message))
+                continue
+            found.append((feature_id, name, geometry, people))
+        else:
+            found.append((feature_id, name, geometry))
     return found, problems
 
 
@@ -109,10 +122,11 @@ def load_layer(path: Path, layer: str, projection: str) -> Layer:
         raise InputError(
             Problem(loc, message) for loc, (_, message) in zip(where, problems, strict=True)
         )
-    ids = tuple(feature_id for feature_id, _, _ in found)
-    names = tuple(name for _, name, _ in found)
-    geometries = tuple(project_geometry(projection, geometry) for _, _, geometry in found)
-    return Layer(layer, ids, names, geometries)
+    ids = tuple(item[0] for item in found)
+    names = tuple(item[1] for item in found)
+    geometries = tuple(project_geometry(projection, item[2]) for item in found)
+    populations = tuple(item[3] for item in found) if layer == "settlements" else ()
+    return Layer(layer, ids, names, geometries, populations)
 
 
 def load_basemap(layers: dict[str, Path], projection: str) -> dict[str, Layer]:

@@ -41,10 +41,9 @@ def join_states(
     joined = []
     for place in sorted(places.values(), key=lambda p: (p.rank, p.id)):
         state = states.get(place.id) or PlaceState(place.id, None, "unknown", None, None, ())
+        claimed = state.asserted or state.since
         stale = bool(
-            stale_after_days
-            and state.since is not None
-            and (day - state.since).days > stale_after_days
+            stale_after_days and claimed is not None and (day - claimed).days > stale_after_days
         )
         joined.append(PlaceOnMap(place, state, stale))
     return joined

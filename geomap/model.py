@@ -91,7 +91,9 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class PlaceState:
-    """Who held a place on a date, since when, and on whose word."""
+    """Who held a place on a date, since when (the day this state began, not the day it was last
+    restated), and on whose word (the sources that dated its start). ``asserted`` is the latest
+    assertion on or before the date: how fresh the claim is."""
 
     place_id: str
     holder: str | None
@@ -100,6 +102,7 @@ class PlaceState:
     since: date | None
     sources: tuple[str, ...]
     note: str | None = None
+    asserted: date | None = None
 
     @property
     def known(self) -> bool:

@@ -47,7 +47,7 @@ SCENARIO_KEYS = (
     "territory",  # optional: rules of the area estimate (geomap.territory)
 )
 FACTION_KEYS = ("name", "colour", "short")
-BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes")
+BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes", "settlements")
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 DEFAULT_PROJECTION = "+proj=lcc +lat_1=31 +lat_2=37 +lat_0=34 +lon_0=41.5 +datum=WGS84 +units=m"
 

@@ -1,6 +1,9 @@
 """Who held what on a given day: carry forward the latest assertion on or before it.
 
-Pure and fast: assertions sorted once per place, then a bisect per place and date.
+A state's ``since`` is the day it began: an assertion that restates the same holder, status and
+besieger keeps the earlier day (and the sources that dated it); ``asserted`` is the day it was last
+restated. Pure and fast: assertions sorted once per place, each run of restatements found once,
+then a bisect per place and date.
 """
 
 from __future__ import annotations
@@ -13,6 +16,22 @@ from datetime import date
 from geomap.dates import Period
 from geomap.errors import InputError
 from geomap.model import Assertion, PlaceState, Snapshot
+
+
+def _run_starts(assertions: list[Assertion]) -> list[int]:
+    """For each assertion (sorted by date), the index of the one that began its state: the first
+    of the unbroken run with the same holder, status and besieger."""
+    starts: list[int] = []
+    for index, assertion in enumerate(assertions):
+        if index and _same_state(assertions[index - 1], assertion):
+            starts.append(starts[-1])
+        else:
+            starts.append(index)
+    return starts
+
+
+def _same_state(a: Assertion, b: Assertion) -> bool:
+    return (a.holder, a.status, a.by) == (b.holder, b.status, b.by)
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class Timeline:
             by_place.setdefault(assertion.place_id, []).append(assertion)
         self._assertions = by_place
         self._dates = {place: [a.date for a in items] for place, items in by_place.items()}
+        self._began = {place: _run_starts(items) for place, items in by_place.items()}
         self.first_day = first_day
         self.last_day = last_day
 
@@ -66,15 +86,18 @@ class Timeline:
         index = bisect.bisect_right(dates, day) - 1 if dates else -1
         if index < 0:
             return PlaceState(place_id, None, "unknown", None, None, ())
-        latest = self._assertions[place_id][index]
+        assertions = self._assertions[place_id]
+        latest = assertions[index]
+        first = assertions[self._began[place_id][index]]
         return PlaceState(
             place_id,
             latest.holder,
             latest.status,
             latest.by,
-            latest.date,
-            latest.sources,
-            latest.note,
+            first.date,
+            first.sources,
+            latest.note if latest.note is not None else first.note,
+            asserted=latest.date,
         )
 
     def state_at(self, day: date, place_ids: Iterable[str] | None = None) -> dict[str, PlaceState]:
