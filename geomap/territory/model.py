@@ -32,11 +32,11 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point, box
 
+from geomap.domain.model import Place, PlaceState
+from geomap.domain.projection import project_geometry, project_xy
 from geomap.errors import Location, ProblemLog
-from geomap.model import Place, PlaceState
-from geomap.places import KINDS
-from geomap.projection import project_geometry, project_xy
-from geomap.schema import check_keys, did_you_mean, expect_map, type_name
+from geomap.io.schema import check_keys, did_you_mean, expect_map, type_name
+from geomap.scenario.places import KINDS
 
 GRID_M = 10.0
 """Every output vertex lies on this grid (metres): fixed precision keeps frames identical."""

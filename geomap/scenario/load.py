@@ -9,13 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geomap.citations import load_citations
+from geomap.domain.model import Citation, Faction, Place, Snapshot
+from geomap.domain.timeline import Timeline
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.milestones import Milestone, load_milestones
-from geomap.model import Citation, Faction, Place, Snapshot
-from geomap.places import load_places
-from geomap.resources import default_scenario_path
-from geomap.schema import (
+from geomap.io.schema import (
     KEBAB_ID,
     check_keys,
     did_you_mean,
@@ -25,10 +22,13 @@ from geomap.schema import (
     location_of,
     type_name,
 )
-from geomap.snapshots import read_snapshot, snapshot_files
-from geomap.territory import TerritoryRules, territory_rules
-from geomap.timeline import Timeline
-from geomap.yamlfile import YMap, load_yaml
+from geomap.io.yamlfile import YMap, load_yaml
+from geomap.scenario.citations import load_citations
+from geomap.scenario.milestones import Milestone, load_milestones
+from geomap.scenario.places import load_places
+from geomap.scenario.resources import default_scenario_path
+from geomap.scenario.snapshots import read_snapshot, snapshot_files
+from geomap.territory.model import TerritoryRules, territory_rules
 
 SCENARIO_KEYS = (
     "title",
@@ -43,8 +43,8 @@ SCENARIO_KEYS = (
     "projection",
     "style",
     "attribution",
-    "milestones",  # optional: a milestones file (geomap.milestones)
-    "territory",  # optional: rules of the area estimate (geomap.territory)
+    "milestones",  # optional: a milestones file (geomap.scenario.milestones)
+    "territory",  # optional: rules of the area estimate (geomap.territory.model)
 )
 FACTION_KEYS = ("name", "colour", "short")
 BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes", "settlements")
@@ -216,8 +216,8 @@ def load_scenario(
 
 
 def _check_style_and_basemap(style_path, basemap: dict, projection: str, log: ProblemLog) -> None:
-    from geomap.basemap import load_basemap
-    from geomap.style import load_style
+    from geomap.scenario.basemap import load_basemap
+    from geomap.scenario.style import load_style
 
     for check in (lambda: load_style(style_path), lambda: load_basemap(basemap, projection)):
         try:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from geomap.dates import Period
+from geomap.domain.dates import Period
+from geomap.domain.model import Assertion, PlaceState, Snapshot
 from geomap.errors import InputError
-from geomap.model import Assertion, PlaceState, Snapshot
 
 
 def _run_starts(assertions: list[Assertion]) -> list[int]:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.files import read_text
+from geomap.io.files import read_text
 
 try:  # the C parser is much faster; the pure-Python one behaves the same
     from yaml import CBaseLoader as _BaseLoader

@@ -20,12 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from geomap.citations import citations_of
-from geomap.dates import DateSyntaxError, parse_day
+from geomap.domain.dates import DateSyntaxError, parse_day
+from geomap.domain.model import Citation
 from geomap.errors import Location, ProblemLog
-from geomap.model import Citation
-from geomap.schema import check_keys, did_you_mean, expect_map, expect_text, expect_text_list
-from geomap.yamlfile import load_yaml
+from geomap.io.schema import check_keys, did_you_mean, expect_map, expect_text, expect_text_list
+from geomap.io.yamlfile import load_yaml
+from geomap.scenario.citations import citations_of
 
 MILESTONES_FILE_KEYS = ("sources", "milestones")
 MILESTONE_KEYS = ("date", "label", "source", "note")

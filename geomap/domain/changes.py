@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from geomap.model import PlaceState
-from geomap.scenario import Scenario
+from geomap.domain.model import PlaceState
+from geomap.scenario.load import Scenario
 
 CHANGE_KEYS = (
     "id",

@@ -10,7 +10,7 @@ DEFAULT_SCENARIO_NAME = "isis-2014-2017.yaml"
 
 def bundled_root() -> Path:
     """The folder holding ``data/`` and ``configs/``."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     installed = package / "_bundled"
     if (installed / "configs").is_dir():
         return installed

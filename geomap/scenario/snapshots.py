@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from geomap.citations import citations_of
-from geomap.dates import DateSyntaxError, parse_day
+from geomap.domain.dates import DateSyntaxError, parse_day
+from geomap.domain.model import STATUSES, Assertion, Citation, Snapshot
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.model import STATUSES, Assertion, Citation, Snapshot
-from geomap.schema import (
+from geomap.io.schema import (
     check_keys,
     did_you_mean,
     expect_map,
@@ -21,7 +20,8 @@ from geomap.schema import (
     location_of,
     type_name,
 )
-from geomap.yamlfile import load_yaml
+from geomap.io.yamlfile import load_yaml
+from geomap.scenario.citations import citations_of
 
 SNAPSHOT_KEYS = ("date", "sources", "source", "control", "note")
 ENTRY_KEYS = ("holder", "status", "by", "source", "note")

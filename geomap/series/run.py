@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from geomap.errors import InputError, Location
-from geomap.export import written_by_geomap
-from geomap.scenario import Scenario, load_scenario
-from geomap.series import Frame, frame_key, frame_name, read_manifest, write_manifest
-from geomap.style import Style, load_style
+from geomap.output.files import written_by_geomap
+from geomap.scenario.load import Scenario, load_scenario
+from geomap.scenario.style import Style, load_style
+from geomap.series.plan import Frame, frame_key, frame_name, read_manifest, write_manifest
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def _canvas_for(scenario_path: str, size_px, dpi):
     """One loaded scenario and canvas per process, reused for every frame it renders."""
     key = (scenario_path, size_px, dpi)
     if key not in _WORKER_STATE:
-        from geomap.pipeline import make_canvas
+        from geomap.products.map import make_canvas
 
         scenario = load_scenario(scenario_path)
         style = load_style(scenario.style_path)
@@ -47,7 +47,7 @@ def _canvas_for(scenario_path: str, size_px, dpi):
 
 def render_job(job: RenderJob, on_frame: Callable[[str], None] | None = None) -> list[str]:
     """Render the frames of ``job`` in order on one canvas; returns the paths written."""
-    from geomap.pipeline import draw_day
+    from geomap.products.map import draw_day
 
     scenario, style, canvas = _canvas_for(job.scenario_path, job.size_px, job.dpi)
     written = []
@@ -82,7 +82,7 @@ def plan_frames(
     dpi,
 ) -> list[Frame]:
     """The frames of a series with the key that says whether an existing file is current."""
-    from geomap.pipeline import resolve
+    from geomap.products.map import resolve
 
     inputs = [scenario.path, *scenario.basemap.values()]
     if scenario.style_path is not None:

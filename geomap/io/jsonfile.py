@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.files import read_text
+from geomap.io.files import read_text
 
 MAX_LOCATED = 200_000
 """Objects and arrays (but arrays of numbers) that one file read with positions may hold: a

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from geomap.scenario import Scenario
-from geomap.territory import FactionArea, Territory, TerritoryModel, equal_area_crs
+from geomap.scenario.load import Scenario
+from geomap.territory.model import FactionArea, Territory, TerritoryModel, equal_area_crs
 
 AREA_KEYS = ("date", "faction", "name", "area_km2", "held_km2", "contested_km2")
 AREA_NOTE = "shaded areas are estimates from the places held"
@@ -21,7 +21,7 @@ def countries_of(scenario: Scenario, layer=None) -> dict[str, Any] | None:
         path = scenario.basemap.get("countries")
         if path is None:
             return None
-        from geomap.basemap import load_layer
+        from geomap.scenario.basemap import load_layer
 
         layer = load_layer(path, "countries", scenario.projection)
     return dict(zip(layer.ids, layer.geometries, strict=True))

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from geomap.dates import Period
+from geomap.domain.dates import Period
 from geomap.errors import InputError, display_path
 
 
@@ -31,10 +31,10 @@ def run_batch(
     quiet: bool,
 ) -> Iterator[str]:
     """Render the series and its extras; yields every path, frames first, in date order."""
-    from geomap.batch import default_workers, frames_to_render, plan_frames, render_frames
-    from geomap.scenario import load_scenario, resolve_scenario_path
-    from geomap.series import check_name_template, output_folder, series_dates
-    from geomap.style import load_style
+    from geomap.scenario.load import load_scenario, resolve_scenario_path
+    from geomap.scenario.style import load_style
+    from geomap.series.plan import check_name_template, output_folder, series_dates
+    from geomap.series.run import default_workers, frames_to_render, plan_frames, render_frames
 
     check_name_template(template)
     if (animate or contact_sheet) and fmt != "png":
@@ -47,7 +47,7 @@ def run_batch(
     frames = plan_frames(scenario, style, days, folder, template, fmt, size_px, dpi)
     todo = frames_to_render(frames, folder, force)
     extras = _extra_paths(folder, days, animate, contact_sheet, report)
-    from geomap.export import check_writable
+    from geomap.output.files import check_writable
 
     for path in extras.values():
         check_writable(path, force)
@@ -86,7 +86,7 @@ def _extra_paths(folder: Path, days, animate, contact_sheet, report) -> dict[str
 
 
 def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi):
-    from geomap.animate import write_contact_sheet, write_gif, write_mp4
+    from geomap.output.animate import write_contact_sheet, write_gif, write_mp4
 
     paths = [f.path for f in frames]
     days = [f.day for f in frames]
@@ -98,7 +98,7 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
         title = f"{scenario.title}: {len(days)} maps, {days[0]} to {days[-1]}"
         yield display_path(write_contact_sheet(paths, days, extras["contact-sheet"], title))
     if "report" in extras:
-        from geomap.pdfreport import write_report
+        from geomap.products.pdf import write_report
 
         yield display_path(write_report(scenario, style, days, extras["report"], size_px, dpi))
 

@@ -8,10 +8,10 @@ import os
 import re
 from typing import Any
 
+from geomap.domain.model import Place
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.jsonfile import load_json_with_positions
-from geomap.model import Place
-from geomap.schema import KEBAB_ID, did_you_mean
+from geomap.io.jsonfile import load_json_with_positions
+from geomap.io.schema import KEBAB_ID, did_you_mean
 
 KINDS = (
     "city",

@@ -6,12 +6,12 @@ import os
 from datetime import date
 from pathlib import Path
 
-from geomap.dates import Period
+from geomap.domain.dates import Period
+from geomap.domain.join import PlaceOnMap, join_states
 from geomap.errors import InputError, Location
-from geomap.export import check_writable, format_for
-from geomap.join import PlaceOnMap, join_states
-from geomap.scenario import Scenario, load_scenario
-from geomap.style import Style, load_style
+from geomap.output.files import check_writable, format_for
+from geomap.scenario.load import Scenario, load_scenario
+from geomap.scenario.style import Style, load_style
 
 
 def resolve(scenario: Scenario, day: date, style: Style | None = None) -> list[PlaceOnMap]:
@@ -33,9 +33,9 @@ def make_canvas(
     dpi: int | None = None,
 ):
     """A canvas with the scenario's basemap drawn (imports matplotlib)."""
-    from geomap.areas import cached_territory_model
-    from geomap.basemap import load_basemap
-    from geomap.render import MapCanvas
+    from geomap.render.canvas import MapCanvas
+    from geomap.scenario.basemap import load_basemap
+    from geomap.territory.areas import cached_territory_model
 
     basemap = load_basemap(scenario.basemap, scenario.projection)
     cached_territory_model(scenario, basemap.get("countries"))  # built from the layer just read
@@ -55,13 +55,13 @@ def make_canvas(
 def draw_day(
     canvas, scenario: Scenario, style: Style, day: date, areas: bool = True
 ) -> list[PlaceOnMap]:
-    from geomap.render import MapFrame, frame_title
+    from geomap.render.canvas import MapFrame, frame_title
 
     places = resolve(scenario, day, style)
     subtitle = subtitle_for(scenario, day, places)
     territory = None
-    if areas:  # estimated areas of control (geomap.territory), said to be estimates
-        from geomap.areas import AREA_NOTE, cached_territory_model, estimate_on
+    if areas:  # estimated areas of control (geomap.territory.model), said to be estimates
+        from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
 
         territory = estimate_on(scenario, cached_territory_model(scenario), day)
         subtitle = f"{subtitle}  ·  {AREA_NOTE}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from geomap.dates import DateSyntaxError, parse_period
+from geomap.domain.dates import DateSyntaxError, parse_period
+from geomap.domain.model import Citation
 from geomap.errors import InputError, Location, ProblemLog
-from geomap.model import Citation
-from geomap.schema import KEBAB_ID, check_keys, expect_map, expect_text, location_of
-from geomap.yamlfile import load_yaml
+from geomap.io.schema import KEBAB_ID, check_keys, expect_map, expect_text, location_of
+from geomap.io.yamlfile import load_yaml
 
 CITATION_KEYS = ("publisher", "title", "date", "url", "note")
 

@@ -24,17 +24,17 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from geomap.dates import long_date
-from geomap.export import png_bytes, savefig_metadata, write_atomically
-from geomap.join import PlaceOnMap
-from geomap.labels import LabelRequest, overlaps, place_labels
-from geomap.model import Faction
-from geomap.projection import (
+from geomap.domain.dates import long_date
+from geomap.domain.join import PlaceOnMap
+from geomap.domain.model import Faction
+from geomap.domain.projection import (
     fit_bounds_to_aspect,
     project_xy,
     projected_bounds,
 )
-from geomap.style import Style
+from geomap.output.files import png_bytes, savefig_metadata, write_atomically
+from geomap.render.placement import LabelRequest, overlaps, place_labels
+from geomap.scenario.style import Style
 
 # Vertical layout of the figure, as fractions of its height.
 MAP_AXES = (0.0, 0.045, 1.0, 0.855)  # left, bottom, width, height
@@ -454,7 +454,7 @@ class MapCanvas:
         """Replace the control layer, labels, title and legend with those of ``frame``.
 
         ``legend_from`` lets panels of one figure share a legend (default: ``places``).
-        ``areas`` (a :class:`geomap.territory.Territory`) adds the estimated areas of control.
+        ``areas`` (a :class:`geomap.territory.model.Territory`) adds the estimated areas of control.
         """
         with matplotlib.rc_context(self._rc):
             self._clear_dynamic()
@@ -826,7 +826,7 @@ class MapCanvas:
     def _largest_legend_box(self) -> tuple[float, float, float, float]:
         """Pixels of the largest legend this map can have (every faction, status and kind),
         so labels drawn once keep clear of whatever legend a later frame shows."""
-        from geomap.places import KINDS
+        from geomap.scenario.places import KINDS
 
         handles, labels = self._legend_entries(
             set(self.factions),

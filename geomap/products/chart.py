@@ -16,9 +16,9 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from geomap.milestones import Milestone
-from geomap.render import area_fill_colour, new_figure, rc_params, save_figure
-from geomap.style import Style
+from geomap.render.canvas import area_fill_colour, new_figure, rc_params, save_figure
+from geomap.scenario.milestones import Milestone
+from geomap.scenario.style import Style
 
 CHART_SIZE_PX = (1600, 900)
 MILESTONE_COLOUR = "#7a7a7a"
@@ -178,8 +178,8 @@ def faction_chart(
     dpi: int | None = None,
 ) -> Figure:
     """Estimate ``faction_id``'s area on each of ``days`` and chart it (not yet written)."""
-    from geomap.areas import area_series
-    from geomap.dates import long_date
+    from geomap.domain.dates import long_date
+    from geomap.territory.areas import area_series
 
     first, last = days[0], days[-1]
     points = []
@@ -230,9 +230,9 @@ def write_area_chart(
     force: bool = False,
 ) -> Path:
     """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
-    from geomap.export import check_writable
-    from geomap.pipeline import output_path
-    from geomap.style import load_style
+    from geomap.output.files import check_writable
+    from geomap.products.map import output_path
+    from geomap.scenario.style import load_style
 
     style = load_style(scenario.style_path)
     first, last = days[0], days[-1]

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geomap.errors import Location, ProblemLog
-from geomap.schema import check_keys, did_you_mean, expect_map, expect_text, type_name
-from geomap.yamlfile import load_yaml
+from geomap.io.schema import check_keys, did_you_mean, expect_map, expect_text, type_name
+from geomap.io.yamlfile import load_yaml
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 MARKER_SHAPES = ("o", "s", "^", "D", "p", "h", "v", "*")
@@ -121,7 +121,7 @@ def load_style(path: str | os.PathLike[str] | None) -> Style:
 
 def _entry_names(key: str, style: Style) -> tuple[str, ...]:
     if key == "marker_shapes":
-        from geomap.places import KINDS
+        from geomap.scenario.places import KINDS
 
         return KINDS
     if key == "marker_sizes":

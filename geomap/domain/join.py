@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from geomap.model import Citation, Place, PlaceState
+from geomap.domain.model import Citation, Place, PlaceState
 
 STATE_KEYS = (
     "id",

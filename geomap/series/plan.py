@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from geomap import __version__
-from geomap.dates import STEPS, Period, step_dates
+from geomap.domain.dates import STEPS, Period, step_dates
+from geomap.domain.timeline import Timeline
 from geomap.errors import InputError, Location
-from geomap.timeline import Timeline
 
 EVERY = (*STEPS, "change")
 NAME_FIELDS = ("date", "index", "format")
@@ -107,7 +107,7 @@ def read_manifest(folder: Path) -> dict[str, str]:
 
 
 def write_manifest(folder: Path, manifest: dict[str, str]) -> None:
-    from geomap.export import write_atomically
+    from geomap.output.files import write_atomically
 
     text = json.dumps(dict(sorted(manifest.items())), indent=1) + "\n"
     write_atomically(folder / MANIFEST_NAME, lambda temp: temp.write_text(text, encoding="utf-8"))

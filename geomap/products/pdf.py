@@ -10,12 +10,12 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geomap import __version__
-from geomap.changes import change_records, describe_side
-from geomap.dates import long_date
-from geomap.export import savefig_metadata, write_atomically
-from geomap.render import rc_params
-from geomap.scenario import Scenario
-from geomap.style import Style
+from geomap.domain.changes import change_records, describe_side
+from geomap.domain.dates import long_date
+from geomap.output.files import savefig_metadata, write_atomically
+from geomap.render.canvas import rc_params
+from geomap.scenario.load import Scenario
+from geomap.scenario.style import Style
 
 PAGE_IN = (11.69, 8.27)  # A4 landscape
 ROWS_PER_PAGE = 38
@@ -94,7 +94,7 @@ def write_report(
     dpi: int | None = None,
 ) -> Path:
     """Write the report atomically; the same input gives the same bytes."""
-    from geomap.pipeline import draw_day, make_canvas
+    from geomap.products.map import draw_day, make_canvas
 
     rc = rc_params(style)
 
@@ -120,7 +120,7 @@ def write_report(
 def _area_chart(scenario: Scenario, style: Style, days: list[date]) -> Figure | None:
     """The area-over-time chart, where the territory estimator is available."""
     try:
-        from geomap.chart import report_chart
+        from geomap.products.chart import report_chart
     except ImportError:
         return None
     return report_chart(scenario, style, days)

@@ -10,11 +10,18 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from geomap.changes import change_records, describe_side
-from geomap.dates import long_date
-from geomap.render import CHANGE_COLOUR, MapCanvas, MapFrame, new_figure, rc_params, save_figure
-from geomap.scenario import Scenario
-from geomap.style import Style
+from geomap.domain.changes import change_records, describe_side
+from geomap.domain.dates import long_date
+from geomap.render.canvas import (
+    CHANGE_COLOUR,
+    MapCanvas,
+    MapFrame,
+    new_figure,
+    rc_params,
+    save_figure,
+)
+from geomap.scenario.load import Scenario
+from geomap.scenario.style import Style
 
 COMPARE_SIZE_PX = (2800, 1250)
 LEFT = (0.004, 0.05, 0.33, 0.82)
@@ -31,9 +38,9 @@ def build_comparison(
     dpi: int | None = None,
 ) -> Figure:
     """The comparison figure (not yet written)."""
-    from geomap.areas import AREA_NOTE, cached_territory_model, estimate_on
-    from geomap.basemap import load_basemap
-    from geomap.pipeline import resolve
+    from geomap.products.map import resolve
+    from geomap.scenario.basemap import load_basemap
+    from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
 
     dpi = dpi or style.dpi
     width, height = size_px or COMPARE_SIZE_PX

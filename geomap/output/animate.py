@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from geomap.dates import long_date
+from geomap.domain.dates import long_date
 from geomap.errors import InputError, Location
-from geomap.export import CREATOR, write_atomically
+from geomap.output.files import CREATOR, write_atomically
 
 
 def _open_rgb(path: Path):

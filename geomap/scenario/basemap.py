@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError, Problem, ProblemLog
-from geomap.jsonfile import load_json, locate
-from geomap.places import MAX_PROBLEMS_PER_FILE, crs_problem, json_type_name, read_geometry
+from geomap.io.jsonfile import load_json, locate
+from geomap.scenario.places import MAX_PROBLEMS_PER_FILE, crs_problem, json_type_name, read_geometry
 
 LAYER_GEOMETRIES = {
     "countries": ("Polygon", "MultiPolygon"),
@@ -112,7 +112,7 @@ def check_layer(document: Any, layer: str) -> tuple[list, list[tuple[tuple, str]
 
 def load_layer(path: Path, layer: str, projection: str) -> Layer:
     """Read one GeoJSON layer, check it, and project it."""
-    from geomap.projection import project_geometry
+    from geomap.domain.projection import project_geometry
 
     document = load_json(path, max_bytes=MAX_LAYER_BYTES)
     found, problems = check_layer(document, layer)
