@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
-from geomap.resources import default_scenario_path
-from geomap.scenario import load_scenario
+from geomap.domain.dates import parse_period
+from geomap.scenario.load import load_scenario
+from geomap.scenario.resources import default_scenario_path
 
 SOUTHERN_CAPITALS = (
     "basra",
