@@ -7,7 +7,7 @@ control layer for each date, so a series reuses one figure.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,7 +61,7 @@ def rc_params(style: Style) -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": [style.font_family, "DejaVu Sans"],
         "svg.hashsalt": "geomap",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none" if style.svg_text == "text" else "path",
         "pdf.fonttype": 42,
         "path.simplify": True,
         "text.color": style.colours["text"],
@@ -122,6 +122,11 @@ def save_figure(figure: Figure, path: Path, fmt: str, style: Style) -> Path:
 
     def write(temp: Path) -> None:
         with matplotlib.rc_context(rc_params(style)):
+            if fmt == "svg" and style.svg_text == "text":
+                from geomap.render.svg import write_svg_text
+
+                write_svg_text(figure, temp, savefig_metadata(fmt))
+                return
             figure.savefig(
                 temp, format=fmt, dpi=figure.dpi, metadata=savefig_metadata(fmt), facecolor="white"
             )
@@ -169,9 +174,14 @@ class MapCanvas:
         dpi: int | None = None,
         figure: Figure | None = None,
         rect: tuple[float, float, float, float] = MAP_AXES,
+        source_urls: Mapping[str, str] | None = None,
     ):
-        """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel)."""
+        """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel).
+
+        ``source_urls`` (citation id to address) makes every marker a link to the first source
+        of its place's claim, in SVG and PDF."""
         self.style = style
+        self.source_urls = dict(source_urls or {})
         self.factions = factions
         self.projection = projection
         self.panel = figure is not None
@@ -608,7 +618,7 @@ class MapCanvas:
                     edge="none",
                     gid=gid + "-by",
                 )
-                self._scatter(
+                edge = self._scatter(
                     xs,
                     ys,
                     marker="o",
@@ -619,6 +629,7 @@ class MapCanvas:
                     edge="white",
                     gid=gid + "-edge",
                 )
+                self._link_sources(edge, [places[i] for i in indices])
                 continue
             if status == "besieged":
                 self._scatter(
@@ -643,7 +654,7 @@ class MapCanvas:
                     gid=gid,
                 )
                 continue
-            self._scatter(
+            holder = self._scatter(
                 xs,
                 ys,
                 marker=shape,
@@ -653,6 +664,16 @@ class MapCanvas:
                 alpha=alpha,
                 gid=gid + "-holder",
             )
+            self._link_sources(holder, [places[i] for i in indices])
+
+    def _link_sources(self, markers: PathCollection, places: Sequence[PlaceOnMap]) -> None:
+        """Each marker links to the first source of its place's claim (SVG and PDF)."""
+        urls = [
+            next((self.source_urls[s] for s in p.state.sources if s in self.source_urls), None)
+            for p in places
+        ]
+        if any(urls):
+            markers.set_urls(urls)
 
     def _draw_labels(self, places: Sequence[PlaceOnMap], x: np.ndarray, y: np.ndarray) -> None:
         """Place and draw the labels once; they stay for every later frame."""
