@@ -8,7 +8,6 @@ while writing and put back as SVG paint: a white stroke painted under the fill
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -33,7 +32,8 @@ def _halo(text: Text) -> tuple[float, str] | None:
 
 
 def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
-    """Write ``figure`` as SVG with ``<text>`` elements and halos as strokes (rc set by caller)."""
+    """Write ``figure`` as SVG with ``<text>`` elements and halos as strokes (rc set by caller);
+    ``path`` is the temporary file of an atomic write."""
     haloed: dict[str, tuple[float, str]] = {}
     saved = []
     for text in figure.findobj(Text):
@@ -45,9 +45,8 @@ def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
         saved.append((text, text.get_path_effects(), text.get_gid()))
         text.set_path_effects([])
         text.set_gid(gid)
-    buffer = io.BytesIO()
     try:
-        figure.savefig(buffer, format="svg", dpi=figure.dpi, metadata=metadata, facecolor="white")
+        figure.savefig(path, format="svg", dpi=figure.dpi, metadata=metadata, facecolor="white")
     finally:
         for text, effects, gid in saved:
             text.set_path_effects(effects)
@@ -60,5 +59,5 @@ def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
             "stroke-linejoin: round; paint-order: stroke; "
         )
 
-    svg = _HALOED_TEXT.sub(add_stroke, buffer.getvalue().decode("utf-8"))
-    path.write_bytes(svg.encode("utf-8"))
+    svg = _HALOED_TEXT.sub(add_stroke, path.read_text(encoding="utf-8"))
+    path.write_text(svg, encoding="utf-8")
