@@ -61,11 +61,11 @@ def stages(scenario_path: str, period_text: str, out: str) -> None:
     """The worker: time each stage in this process, print them as JSON."""
     import resource
 
-    from geomap.areas import estimate_on, territory_model
-    from geomap.dates import parse_period
-    from geomap.pipeline import draw_day, make_canvas, resolve
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.domain.dates import parse_period
+    from geomap.products.map import draw_day, make_canvas, resolve
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
+    from geomap.territory.areas import estimate_on, territory_model
 
     times: dict[str, float | str] = {}
 

@@ -7,7 +7,7 @@ import json
 from PIL import Image
 
 from conftest import write
-from geomap.join import STATE_KEYS
+from geomap.domain.join import STATE_KEYS
 
 
 def test_render_writes_the_default_name_and_prints_its_path(run, mini):
@@ -89,6 +89,8 @@ def test_state_json_has_exactly_the_documented_keys(run, mini):
         "aliases": ["Ar-Raqqah", "Rakka"],
         "kind": "city",
         "country": "AA",
+        "lon": 39.01,
+        "lat": 35.95,
         "holder": "sdf",
         "status": "held",
         "by": None,
@@ -120,6 +122,8 @@ def test_state_table(run, mini):
         "name",
         "kind",
         "country",
+        "lon",
+        "lat",
         "holder",
         "status",
         "by",
@@ -131,6 +135,8 @@ def test_state_table(run, mini):
         "Aleppo",
         "city",
         "AA",
+        "37.16",
+        "36.2",
         "syrian-gov",
         "contested",
         "rebels",

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from geomap.labels import LabelRequest, marker_box, overlaps, place_labels
+from geomap.render.placement import LabelRequest, marker_box, overlaps, place_labels
 
 FRAME = (0, 0, 400, 300)
 
@@ -79,7 +79,7 @@ def test_a_label_next_to_its_marker_has_no_leader():
 # The rule, written the plain way (every candidate against every box): the placement through the
 # grid must choose exactly what this chooses.
 def reference_placement(requests, frame, obstacles=(), gap=2.0, padding=1.0):
-    from geomap.labels import DISTANCES, POSITIONS, marker_box
+    from geomap.render.placement import DISTANCES, POSITIONS, marker_box
 
     def box_at(request, distance, dx, dy, ha, va):
         offset = request.radius * distance + gap
