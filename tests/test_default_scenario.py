@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
-from geomap.resources import default_scenario_path
-from geomap.scenario import load_scenario
+from geomap.domain.dates import parse_period
+from geomap.scenario.load import load_scenario
+from geomap.scenario.resources import default_scenario_path
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +144,29 @@ def test_november_2017_matches_the_article(scenario):
     ]
     assert 0 < len(isis_places) < 10
     assert all(scenario.places[p].country in ("SY", "IQ") for p in isis_places)
+
+
+@pytest.mark.parametrize(
+    ("place_id", "holder_id", "earliest", "latest"),
+    [
+        ("raqqa", "sdf", date(2017, 10, 17), date(2017, 10, 20)),
+        ("kirkuk", "iraqi-gov", date(2017, 10, 16), date(2017, 10, 16)),
+        ("al-bukamal", "syrian-gov", date(2017, 11, 19), date(2017, 11, 19)),
+    ],
+)
+def test_since_is_the_day_the_state_began_not_the_last_restatement(
+    scenario, place_id, holder_id, earliest, latest
+):
+    state = scenario.timeline.state_of(place_id, date(2017, 11, 30))
+    assert (state.holder, state.status) == (holder_id, "held")
+    assert earliest <= state.since <= latest
+    assert state.asserted == date(2017, 11, 30)
+
+
+def test_changes_are_dated_the_day_they_happened(scenario):
+    from geomap.domain.changes import change_records
+
+    records = {r["id"]: r for r in change_records(scenario, date(2017, 10, 1), date(2017, 11, 30))}
+    assert records["raqqa"]["date"] == "2017-10-17"
+    assert records["kirkuk"]["date"] == "2017-10-16"
+    assert records["al-bukamal"]["date"] == "2017-11-19"

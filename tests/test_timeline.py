@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
+from geomap.domain.dates import parse_period
 from geomap.errors import InputError
-from geomap.scenario import load_scenario
+from geomap.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,61 @@ def test_changes_between_two_dates(timeline):
         ("deir-ez-zor", "syrian-gov", "besieged", "syrian-gov", "held"),
         ("raqqa", "isis", "held", "sdf", "held"),
     ]
+
+
+def _assert(place, day, holder, status="held", by=None, source="s"):
+    from geomap.domain.model import Assertion
+
+    return Assertion(place, date.fromisoformat(day), holder, status, by, (source,))
+
+
+def test_a_restatement_keeps_the_day_the_state_began_and_the_sources_that_dated_it():
+    from geomap.domain.timeline import Timeline
+
+    timeline = Timeline(
+        [
+            _assert("x", "2016-01-01", "isis", source="first"),
+            _assert("x", "2016-05-01", "isis", source="again"),
+            _assert("x", "2016-09-01", "sdf", "contested", "isis", source="fight"),
+            _assert("x", "2016-10-01", "sdf", source="fall"),
+            _assert("x", "2017-01-01", "sdf", source="restated"),
+            _assert("x", "2017-06-01", "sdf", source="restated-again"),
+        ],
+        date(2016, 1, 1),
+        date(2017, 12, 31),
+    )
+    early = timeline.state_of("x", date(2016, 8, 31))
+    assert (early.holder, early.since, early.asserted, early.sources) == (
+        "isis",
+        date(2016, 1, 1),
+        date(2016, 5, 1),
+        ("first",),
+    )
+    contested = timeline.state_of("x", date(2016, 9, 30))
+    assert (contested.status, contested.since) == ("contested", date(2016, 9, 1))
+    late = timeline.state_of("x", date(2017, 12, 31))
+    assert (late.holder, late.status, late.since, late.asserted, late.sources) == (
+        "sdf",
+        "held",
+        date(2016, 10, 1),
+        date(2017, 6, 1),
+        ("fall",),
+    )
+
+
+def test_staleness_follows_the_latest_restatement_not_the_start():
+    from geomap.domain.join import join_states
+    from geomap.domain.model import PlaceState
+
+    state = PlaceState("x", "sdf", "held", None, date(2016, 1, 1), (), asserted=date(2017, 6, 1))
+    places = {"x": _FakePlace("x")}
+    [item] = join_states(places, {"x": state}, date(2017, 7, 1), stale_after_days=90)
+    assert not item.stale
+    [item] = join_states(places, {"x": state}, date(2017, 10, 1), stale_after_days=90)
+    assert item.stale
+
+
+class _FakePlace:
+    def __init__(self, place_id):
+        self.id = place_id
+        self.rank = 1

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from geomap.resources import bundled_root
+from geomap.scenario.resources import bundled_root
 
 LAYERS = ("countries", "provinces", "rivers", "lakes")
 DECIMALS = 3
