@@ -102,7 +102,11 @@ def test_the_readme_example_runs_and_prints_what_it_says(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
     expected = re.findall(r"print\(.*\)\s+# (.*)", code)
-    assert capsys.readouterr().out.splitlines() == expected == ["sdf 2017-10-17", "4326 ['contested', 'held']"]
+    assert (
+        capsys.readouterr().out.splitlines()
+        == expected
+        == ["sdf 2017-10-17", "4326 ['contested', 'held']"]
+    )
     assert (tmp_path / "november-2017.png").stat().st_size > 0
 
 
