@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 HALO_ID = "geomap-halo-"
-_HALOED_TEXT = re.compile(r'(<g id="(' + HALO_ID + r'\d+)">\s*(?:<a [^>]*>\s*)?<text style=")')
+_HALOED_TEXT = re.compile(r'(<g id="([^"]+)">\s*(?:<a [^>]*>\s*)?<text style=")')
 
 
 def _halo(text: Text) -> tuple[float, str] | None:
@@ -40,9 +40,10 @@ def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
         halo = _halo(text)
         if halo is None or not text.get_visible() or not text.get_text():
             continue
-        gid = f"{HALO_ID}{len(haloed)}"
+        own = text.get_gid()
+        gid = own if own and own not in haloed else f"{HALO_ID}{len(haloed)}"
         haloed[gid] = halo
-        saved.append((text, text.get_path_effects(), text.get_gid()))
+        saved.append((text, text.get_path_effects(), own))
         text.set_path_effects([])
         text.set_gid(gid)
     try:
@@ -53,6 +54,8 @@ def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
             text.set_gid(gid)
 
     def add_stroke(match: re.Match) -> str:
+        if match.group(2) not in haloed:
+            return match.group(0)
         width, colour = haloed[match.group(2)]
         return (
             f"{match.group(1)}stroke: {colour}; stroke-width: {width:g}px; "
