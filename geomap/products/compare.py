@@ -46,7 +46,7 @@ def build_comparison(
     width, height = size_px or COMPARE_SIZE_PX
     with matplotlib.rc_context(rc_params(style)):
         figure = new_figure((width, height), dpi)
-        basemap = load_basemap(scenario.basemap, scenario.projection)
+        basemap = load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
         records = event_records(scenario, first, second)
