@@ -1,5 +1,5 @@
 """Estimated areas of control: translucent fills under the markers, contested ground hatched in
-the attacker's colour (the geometry comes from :mod:`geomap.territory`)."""
+the attacker's colour (the geometry comes from :mod:`geomap.territory.model`)."""
 
 from __future__ import annotations
 
