@@ -36,7 +36,7 @@ def state(scenario, place_id: str, when: str) -> tuple[str | None, str, str | No
 
 def test_the_iraqi_half_of_the_gazetteer_covers_every_governorate_and_front(scenario):
     iraqi = {pid for pid, place in scenario.places.items() if place.country == "IQ"}
-    assert len(iraqi) >= 75
+    assert len(iraqi) >= 90
     assert set(SOUTHERN_CAPITALS) | set(KURDISTAN_REGION_CAPITALS) <= iraqi
     for front_town in (
         "jurf-al-sakhar",
@@ -127,6 +127,12 @@ def test_al_bukamal_fell_to_isis_in_early_july_not_on_the_day_of_the_local_pledg
         ("altun-kupri", "2017-10-19", "peshmerga"),
         ("altun-kupri", "2017-10-20", "iraqi-gov"),
         ("khanaqin", "2017-10-17", "iraqi-gov"),
+        ("kubaysa", "2014-10-04", "isis"),
+        ("kubaysa", "2016-03-25", "iraqi-gov"),
+        ("baghdadi", "2015-03-05", "isis"),
+        ("baghdadi", "2015-03-06", "iraqi-gov"),
+        ("ar-riyadh", "2017-10-04", "isis"),
+        ("ar-riyadh", "2017-10-05", "iraqi-gov"),
     ],
 )
 def test_iraqi_turning_points(scenario, place_id, when, expected):

@@ -225,3 +225,24 @@ def mini_scenario_and_style():
 
     scenario = load_scenario(MINI / "scenario.yaml")
     return scenario, load_style(scenario.style_path)
+
+
+def test_a_label_is_never_larger_than_its_measured_text(drawn):
+    """Labels are measured only when their lower-bound size could fit: that bound must hold for
+    every name of the default scenario, in both label fonts."""
+    from matplotlib.font_manager import FontProperties
+
+    from geomap.render.labels import LabelsLayer
+
+    _, canvas, _ = drawn
+    labels = canvas.layer(LabelsLayer)
+    names = [place.name for place in load_scenario().places.values()]
+    names += ["Village 04711", "fi fl ffi", "AVAWAY", "Ḥaleb", "Deir ez-Zor", "x"]
+    renderer = canvas.figure.canvas.get_renderer()
+    for weight, size in (("normal", 7.2), ("bold", 8.4)):
+        prop = FontProperties(family="sans-serif", size=size, weight=weight)
+        for name in names:
+            width, height, _ = renderer.get_text_width_height_descent(name, prop, ismath=False)
+            floor_width, floor_height = labels.text_size_floor(canvas, name, prop)
+            assert 0.7 * width - 6 < floor_width <= width, name  # a bound, and a close one
+            assert 0.6 * height < floor_height <= height, name
