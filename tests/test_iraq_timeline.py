@@ -110,6 +110,20 @@ def test_al_bukamal_fell_to_isis_in_early_july_not_on_the_day_of_the_local_pledg
 
 
 @pytest.mark.parametrize(
+    ("place_id", "when", "besieger"),
+    [
+        ("ramadi", "2015-12-01", "iraqi-gov"),
+        ("hawija", "2017-01-01", "iraqi-gov"),
+        ("tal-afar", "2017-05-01", "iraqi-gov"),
+    ],
+)
+def test_isis_strongholds_were_encircled_before_they_were_stormed(
+    scenario, place_id, when, besieger
+):
+    assert state(scenario, place_id, when) == ("isis", "besieged", besieger)
+
+
+@pytest.mark.parametrize(
     ("place_id", "when", "expected"),
     [
         ("saadiya", "2014-11-22", "isis"),
