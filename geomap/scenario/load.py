@@ -95,6 +95,19 @@ def load_scenario(
 ) -> Scenario:
     """Load and check a whole scenario; every problem in every file is raised together.
 
+    A scenario parsed before from files of the same content comes from the cache
+    (:mod:`geomap.scenario.cache`).
+    """
+    from geomap.scenario.cache import load_cached
+
+    return load_cached(resolve_scenario_path(path), check_everything, parse_scenario)
+
+
+def parse_scenario(
+    path: str | os.PathLike[str] | None = None, *, check_everything: bool = False
+) -> Scenario:
+    """Load and check a whole scenario; every problem in every file is raised together.
+
     ``check_everything`` also reads the style and every basemap layer (what ``geomap validate``
     does), so their problems are reported in the same list.
     """
