@@ -31,12 +31,6 @@ from geomap.scenario.style import Style
 GENERATOR = CREATOR
 PAGE_ASSETS = Path(__file__).with_name("html_assets")
 _SIMPLIFY_PT = 0.25  # area outlines are simplified to a quarter of a point
-LEGEND_KINDS = (  # as on the PNG's legend
-    ("border-crossing", "Border crossing"),
-    ("dam", "Dam"),
-    ("airbase", "Airbase"),
-    ("oilfield", "Oil field / refinery"),
-)
 
 
 # ----------------------------------------------------------------------------- geometry to SVG
@@ -128,23 +122,16 @@ def _svg_layer(figure, keep, salt: str, prefix: str) -> str:
 
 def _static_layers(canvas) -> tuple[str, str]:
     """(under, over): the basemap and country names under the areas and markers; place labels,
-    leader lines, scale bar and north arrow over them."""
-    ax = canvas.ax
-    under, over = [], []
-    for artist in ax.get_children():
-        gid = artist.get_gid() or ""
-        if gid in ("countries-fill", "provinces", "lakes", "rivers", "borders"):
-            under.append(artist)
-        elif gid.startswith(("label-", "leader-")) or artist in canvas._furniture:
-            over.append(artist)
-        elif getattr(artist, "get_zorder", lambda: 0)() == 0 and artist is not ax.patch:
-            under.append(artist)  # the sea
-    from matplotlib.text import Text
+    leader lines, scale bar and north arrow over them (the canvas's own layers)."""
+    from geomap.render.basemap import BasemapLayer, CountryNamesLayer
+    from geomap.render.furniture import NorthArrowLayer, ScaleBarLayer
+    from geomap.render.labels import LabelsLayer
 
-    country_labels = [
-        t for t in ax.texts if not (t.get_gid() or "").startswith("label-") and t not in over
-    ]
-    under.extend(t for t in country_labels if isinstance(t, Text))
+    def artists(*kinds) -> list:
+        return [a for kind in kinds for a in canvas.layer(kind).artists]
+
+    under = artists(BasemapLayer, CountryNamesLayer)
+    over = artists(LabelsLayer, ScaleBarLayer, NorthArrowLayer)
     figure = canvas.figure
     return (
         _svg_layer(figure, under, "geomap-under", "under"),
@@ -197,8 +184,9 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
     from matplotlib.markers import MarkerStyle
 
     from geomap.domain.projection import project_xy
-    from geomap.render.canvas import (
+    from geomap.render.symbology import (
         AREA_ALPHA,
+        KIND_LEGEND,
         LEFT_HALF,
         RIGHT_HALF,
         STALE_ALPHA,
@@ -289,9 +277,9 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
         frames.append({"date": day.isoformat(), "areas": shown})
     kinds = {p.kind for p in scenario.places.values()}
     legend_shapes = [
-        [text, shape_d(style.marker_shapes.get(kind, "o"), 6)]
-        for kind, text in LEGEND_KINDS
-        if kind in kinds or (kind == "oilfield" and "refinery" in kinds)
+        [text, shape_d(style.marker_shapes.get(kind, "o"), 8)]
+        for kind, kinds_shown, text in KIND_LEGEND
+        if kinds.intersection(kinds_shown)
     ]
     x0, y0 = canvas.ax.bbox.x0 * pt, (figure_h_px - canvas.ax.bbox.y1) * pt
     citations = {c.id: [c.publisher, c.title, c.date, c.url] for c in scenario.citations.values()}
