@@ -59,7 +59,8 @@ class Project:
         """Every basemap layer, in map metres."""
         from geomap.scenario.basemap import load_basemap
 
-        return load_basemap(self.scenario.basemap, self.scenario.projection)
+        scenario = self.scenario
+        return load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
 
     @cached_property
     def territory(self):
