@@ -251,7 +251,7 @@ def test_animation_contact_sheet_and_report(run, mini, tmp_path):
     ]
     with Image.open(out / "geomap-2015-01-31-to-2015-04-30.gif") as gif:
         assert gif.n_frames == 4
-        assert gif.size == (400, 300)
+        assert gif.size == (640, 480)
         assert gif.info["duration"] == 250
     report = (out / "geomap-2015-01-31-to-2015-04-30-report.pdf").read_bytes()
     assert report.count(b"/Type /Page\n") + report.count(b"/Type /Page ") >= 6
@@ -268,7 +268,7 @@ def gif_frames(path: Path) -> list[np.ndarray]:
 
 def test_every_gif_frame_keeps_the_faction_colours_of_its_png(run, mini, tmp_path):
     out = tmp_path / "frames"
-    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600")
+    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600", "--dpi", "100")
     assert result.exit_code == 0, result.output
     pngs = sorted(out.glob("geomap-2015-0?-??.png"))
     gif = gif_frames(out / "geomap-2015-01-31-to-2015-04-30.gif")
