@@ -45,9 +45,9 @@ def main() -> None:
 
     import shapely
 
-    from geomap.areas import countries_of, estimate_on, territory_model
-    from geomap.scenario import load_scenario
-    from geomap.territory import area_km2
+    from geomap.scenario.load import load_scenario
+    from geomap.territory.areas import countries_of, estimate_on, territory_model
+    from geomap.territory.model import area_km2
 
     scenario = load_scenario(args.scenario)
     if args.reach_scale != 1.0:

@@ -56,10 +56,10 @@ def naive_series(days: list[date], out: Path) -> float:
     from matplotlib.lines import Line2D
     from shapely.geometry import Point
 
-    from geomap.areas import cached_territory_model, estimate_on
-    from geomap.pipeline import resolve
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.products.map import resolve
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
+    from geomap.territory.areas import cached_territory_model, estimate_on
 
     scenario = load_scenario()
     style = load_style(scenario.style_path)
@@ -120,9 +120,9 @@ def naive_series(days: list[date], out: Path) -> float:
 
 
 def geomap_series_in_process(days: list[date], out: Path) -> float:
-    from geomap.pipeline import draw_day, make_canvas
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
 
     start = time.perf_counter()
     scenario = load_scenario()
@@ -143,9 +143,9 @@ def memory_run(frames: int, out: Path) -> tuple[float, float, float]:
     """RSS after 10% of the frames, after all of them, and the peak (MB)."""
     from datetime import timedelta
 
-    from geomap.pipeline import draw_day, make_canvas
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
 
     scenario = load_scenario()
     style = load_style(scenario.style_path)
@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--memory-frames", type=int, default=200)
     args = parser.parse_args()
 
-    from geomap.dates import step_dates
+    from geomap.domain.dates import step_dates
 
     days = list(step_dates(date(2015, 1, 1), date(2017, 11, 30), "month"))[: args.frames]
     rows = []

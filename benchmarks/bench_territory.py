@@ -42,12 +42,12 @@ def main() -> None:
     parser.add_argument("--scenario", default=None, help="scenario file (default: bundled)")
     args = parser.parse_args()
 
-    from geomap.areas import territory_model
-    from geomap.dates import parse_period
+    from geomap.domain.dates import parse_period
     from geomap.errors import InputError
-    from geomap.pipeline import draw_day, make_canvas, resolve
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.products.map import draw_day, make_canvas, resolve
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
+    from geomap.territory.areas import territory_model
 
     note = ""
     try:

@@ -966,10 +966,12 @@ Syrian territory under Israeli occupation has to draw that on top; these files d
 
 
 def write_attribution(text: str) -> None:
-    """Write the layer sections; keep the Places section if the gazetteer has filled it."""
+    """Write the layer sections; keep the sections of build_gazetteer.py (Places) and
+    build_settlements.py (Settlements) if they are there, whatever their order."""
     if ATTRIBUTION.exists():
         old = ATTRIBUTION.read_text(encoding="utf-8")
-        at = old.find(PLACES_HEADING)
+        found = [old.find(h) for h in (PLACES_HEADING, "## Settlements (GeoNames cities500)")]
+        at = min((f for f in found if f >= 0), default=-1)
         if at >= 0:
             text = text[: text.index(PLACES_HEADING)] + old[at:]
     ATTRIBUTION.write_text(text, encoding="utf-8")

@@ -6,11 +6,11 @@ import pytest
 from PIL import Image
 
 from conftest import write
-from geomap.chart import AreaPoint, area_chart
+from geomap.domain.model import Citation
 from geomap.errors import InputError
-from geomap.milestones import load_milestones
-from geomap.model import Citation
-from geomap.scenario import load_scenario
+from geomap.products.chart import AreaPoint, area_chart
+from geomap.scenario.load import load_scenario
+from geomap.scenario.milestones import load_milestones
 
 MILESTONES = """\
 sources:

@@ -7,7 +7,7 @@ import json
 from PIL import Image
 
 from conftest import write
-from geomap.join import STATE_KEYS
+from geomap.domain.join import STATE_KEYS
 
 
 def test_render_writes_the_default_name_and_prints_its_path(run, mini):

@@ -3,9 +3,9 @@
 import json
 from datetime import date
 
-from geomap.compare import build_comparison
-from geomap.scenario import load_scenario
-from geomap.style import load_style
+from geomap.products.compare import build_comparison
+from geomap.scenario.load import load_scenario
+from geomap.scenario.style import load_style
 
 
 def test_both_panels_share_extent_and_legend_and_the_changes_are_ringed(mini):

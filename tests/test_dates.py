@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import DateSyntaxError, long_date, parse_day, parse_period, step_dates
+from geomap.domain.dates import DateSyntaxError, long_date, parse_day, parse_period, step_dates
 
 
 @pytest.mark.parametrize(

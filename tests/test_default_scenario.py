@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
-from geomap.resources import default_scenario_path
-from geomap.scenario import load_scenario
+from geomap.domain.dates import parse_period
+from geomap.scenario.load import load_scenario
+from geomap.scenario.resources import default_scenario_path
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_since_is_the_day_the_state_began_not_the_last_restatement(
 
 
 def test_changes_are_dated_the_day_they_happened(scenario):
-    from geomap.changes import change_records
+    from geomap.domain.changes import change_records
 
     records = {r["id"]: r for r in change_records(scenario, date(2017, 10, 1), date(2017, 11, 30))}
     assert records["raqqa"]["date"] == "2017-10-17"

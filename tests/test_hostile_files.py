@@ -12,11 +12,11 @@ import pytest
 
 from conftest import write
 from geomap.errors import InputError
-from geomap.files import MAX_TEXT_BYTES, read_text
-from geomap.jsonfile import MAX_LOCATED
-from geomap.places import load_places
-from geomap.snapshots import load_snapshot
-from geomap.yamlfile import MAX_DEPTH, MAX_VALUES, parse_yaml
+from geomap.io.files import MAX_TEXT_BYTES, read_text
+from geomap.io.jsonfile import MAX_LOCATED
+from geomap.io.yamlfile import MAX_DEPTH, MAX_VALUES, parse_yaml
+from geomap.scenario.places import load_places
+from geomap.scenario.snapshots import load_snapshot
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

@@ -1,6 +1,6 @@
 """Label placement (pure): no overlaps, nearer spots first, important places first."""
 
-from geomap.labels import LabelRequest, overlaps, place_labels
+from geomap.render.placement import LabelRequest, overlaps, place_labels
 
 FRAME = (0, 0, 400, 300)
 

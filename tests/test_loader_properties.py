@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.basemap import LAYER_GEOMETRIES, check_layer
 from geomap.errors import InputError
-from geomap.places import load_places
-from geomap.scenario import load_scenario
-from geomap.snapshots import load_snapshot
-from geomap.yamlfile import parse_yaml
+from geomap.io.yamlfile import parse_yaml
+from geomap.scenario.basemap import LAYER_GEOMETRIES, check_layer
+from geomap.scenario.load import load_scenario
+from geomap.scenario.places import load_places
+from geomap.scenario.snapshots import load_snapshot
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import InputError
-from geomap.export import CREATOR, check_writable, write_atomically, written_by_geomap
+from geomap.output.files import CREATOR, check_writable, write_atomically, written_by_geomap
 
 SMALL = ("--size", "400x300", "--dpi", "50")
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from geomap.pipeline import draw_day, make_canvas
-from geomap.scenario import load_scenario
-from geomap.style import load_style
+from geomap.products.map import draw_day, make_canvas
+from geomap.scenario.load import load_scenario
+from geomap.scenario.style import load_style
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_the_marker_pixel_is_the_holders_colour(drawn):
     scenario, canvas, places = drawn
     pixels = canvas.to_rgba()
     raqqa = next(p for p in places if p.place.id == "raqqa")
-    from geomap.projection import project_xy
+    from geomap.domain.projection import project_xy
 
     x, y = project_xy(scenario.projection, [raqqa.place.lonlat[0]], [raqqa.place.lonlat[1]])
     px, py = canvas.ax.transData.transform((x[0], y[0]))
@@ -128,7 +128,7 @@ def test_png_encoding_with_and_without_imagecodecs_gives_the_same_image(monkeypa
 
     from PIL import Image
 
-    from geomap.export import png_bytes
+    from geomap.output.files import png_bytes
 
     rgba = np.zeros((30, 40, 4), np.uint8)
     rgba[..., 3] = 255
@@ -146,7 +146,7 @@ def test_png_encoding_with_and_without_imagecodecs_gives_the_same_image(monkeypa
 
 
 def test_geomap_recognises_its_fast_png(tmp_path):
-    from geomap.export import png_bytes, written_by_geomap
+    from geomap.output.files import png_bytes, written_by_geomap
 
     rgba = np.full((10, 10, 4), 255, np.uint8)
     path = tmp_path / "frame.png"

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geomap.dates import parse_period
+from geomap.domain.dates import parse_period
 from geomap.errors import InputError
-from geomap.scenario import load_scenario
-from geomap.series import check_name_template, frame_name, series_dates
+from geomap.scenario.load import load_scenario
+from geomap.series.plan import check_name_template, frame_name, series_dates
 
 
 def pixels(path: Path) -> np.ndarray:
@@ -153,8 +153,8 @@ def test_a_series_is_reproducible(run, mini, tmp_path):
 def test_fast_png_frames_match_the_ordinary_drawing(mini):
     """Speed never changes what is drawn: the cached-layer path differs from a full redraw only
     by rounding in anti-aliased edges of the blended labels and legend."""
-    from geomap.pipeline import draw_day, make_canvas
-    from geomap.style import load_style
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.scenario.style import load_style
 
     scenario = load_scenario(mini)
     style = load_style(None)
@@ -181,7 +181,7 @@ def test_a_foreign_file_in_the_way_stops_the_batch_before_anything_is_written(ru
 
 
 def test_an_interrupted_batch_leaves_no_partial_file_and_resumes(run, mini, tmp_path, monkeypatch):
-    from geomap import render
+    from geomap.render import canvas as render
 
     out = tmp_path / "frames"
     original = render.MapCanvas.save_png_fast
@@ -319,7 +319,7 @@ def test_the_default_monthly_series_gives_35_frames_a_gif_and_a_contact_sheet(ru
 def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     run, mini, tmp_path, monkeypatch
 ):
-    from geomap import batch as batch_module
+    from geomap.series import run as batch_module
 
     real = batch_module.as_completed
 

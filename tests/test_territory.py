@@ -11,12 +11,12 @@ import shapely
 from shapely.geometry import Point, box
 
 from conftest import write
-from geomap.areas import AREA_KEYS
+from geomap.domain.model import Place, PlaceState
+from geomap.domain.projection import project_geometry, project_xy
 from geomap.errors import InputError
-from geomap.model import Place, PlaceState
-from geomap.projection import project_geometry, project_xy
-from geomap.scenario import DEFAULT_PROJECTION, load_scenario
-from geomap.territory import (
+from geomap.scenario.load import DEFAULT_PROJECTION, load_scenario
+from geomap.territory.areas import AREA_KEYS
+from geomap.territory.model import (
     GRID_M,
     TerritoryModel,
     TerritoryRules,
@@ -327,9 +327,9 @@ def test_area_range_outside_the_timeline_is_an_input_error(run, mini):
 def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
     from matplotlib.colors import to_hex
 
-    from geomap.pipeline import draw_day, make_canvas
-    from geomap.render import AREA_ALPHA, Z_AREA, Z_MARKER
-    from geomap.style import load_style
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.render.canvas import AREA_ALPHA, Z_AREA, Z_MARKER
+    from geomap.scenario.style import load_style
 
     scenario = load_scenario(mini)
     style = load_style(scenario.style_path)

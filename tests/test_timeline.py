@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import parse_period
+from geomap.domain.dates import parse_period
 from geomap.errors import InputError
-from geomap.scenario import load_scenario
+from geomap.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +70,13 @@ def test_changes_between_two_dates(timeline):
 
 
 def _assert(place, day, holder, status="held", by=None, source="s"):
-    from geomap.model import Assertion
+    from geomap.domain.model import Assertion
 
     return Assertion(place, date.fromisoformat(day), holder, status, by, (source,))
 
 
 def test_a_restatement_keeps_the_day_the_state_began_and_the_sources_that_dated_it():
-    from geomap.timeline import Timeline
+    from geomap.domain.timeline import Timeline
 
     timeline = Timeline(
         [
@@ -110,8 +110,8 @@ def test_a_restatement_keeps_the_day_the_state_began_and_the_sources_that_dated_
 
 
 def test_staleness_follows_the_latest_restatement_not_the_start():
-    from geomap.join import join_states
-    from geomap.model import PlaceState
+    from geomap.domain.join import join_states
+    from geomap.domain.model import PlaceState
 
     state = PlaceState("x", "sdf", "held", None, date(2016, 1, 1), (), asserted=date(2017, 6, 1))
     places = {"x": _FakePlace("x")}

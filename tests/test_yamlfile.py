@@ -1,7 +1,7 @@
 import pytest
 
 from geomap.errors import InputError
-from geomap.yamlfile import parse_yaml
+from geomap.io.yamlfile import parse_yaml
 
 
 def problems(text: str) -> list[str]:

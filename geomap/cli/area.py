@@ -16,10 +16,10 @@ def area(start, end, every, scenario, fmt):
 
         geomap area --from 2015-01 --to 2017-11 --every quarter --format csv
     """
-    from geomap.areas import AREA_KEYS, area_records, area_series
-    from geomap.report import format_records
-    from geomap.scenario import load_scenario
-    from geomap.series import series_dates
+    from geomap.output.tables import format_records
+    from geomap.scenario.load import load_scenario
+    from geomap.series.plan import series_dates
+    from geomap.territory.areas import AREA_KEYS, area_records, area_series
 
     loaded = load_scenario(scenario)
     days = series_dates(loaded.timeline, start, end, every)

@@ -99,7 +99,7 @@ def batch(
     \b
     Example: geomap batch --from 2015-01 --to 2017-11 --every month --animate gif
     """
-    from geomap.serieswork import run_batch
+    from geomap.series.work import run_batch
 
     for path in run_batch(
         scenario,

@@ -15,11 +15,11 @@ def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
 
     Example: geomap chart --from 2014-06 --to 2017-11 --out isis-area.svg
     """
-    from geomap.chart import write_area_chart
     from geomap.errors import display_path
-    from geomap.scenario import load_scenario
-    from geomap.schema import did_you_mean
-    from geomap.series import series_dates
+    from geomap.io.schema import did_you_mean
+    from geomap.products.chart import write_area_chart
+    from geomap.scenario.load import load_scenario
+    from geomap.series.plan import series_dates
 
     loaded = load_scenario(scenario)
     if faction not in loaded.factions:

@@ -14,12 +14,12 @@ def compare(first, second, scenario, fmt, out, dpi, size, force):
     \b
     Example: geomap compare 2015-01 2017-11      # writes geomap-2015-01-31-vs-2017-11-30.png
     """
-    from geomap.compare import build_comparison, write_comparison
     from geomap.errors import display_path
-    from geomap.export import check_writable
-    from geomap.pipeline import output_path
-    from geomap.scenario import load_scenario
-    from geomap.style import load_style
+    from geomap.output.files import check_writable
+    from geomap.products.compare import build_comparison, write_comparison
+    from geomap.products.map import output_path
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
 
     loaded = load_scenario(scenario)
     day_1, day_2 = loaded.timeline.as_of(first), loaded.timeline.as_of(second)

@@ -10,9 +10,9 @@ from geomap.cli.options import PERIOD, scenario_option, table_format_option
 @table_format_option
 def diff(first, second, scenario, fmt):
     """List the places that changed hands between FIRST and SECOND (dates)."""
-    from geomap.changes import CHANGE_KEYS, change_records
-    from geomap.report import format_records
-    from geomap.scenario import load_scenario
+    from geomap.domain.changes import CHANGE_KEYS, change_records
+    from geomap.output.tables import format_records
+    from geomap.scenario.load import load_scenario
 
     loaded = load_scenario(scenario)
     records = change_records(loaded, loaded.timeline.as_of(first), loaded.timeline.as_of(second))

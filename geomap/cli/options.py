@@ -6,7 +6,7 @@ import re
 
 import click
 
-from geomap.dates import DATE_HELP, DateSyntaxError, Period, parse_period
+from geomap.domain.dates import DATE_HELP, DateSyntaxError, Period, parse_period
 
 FORMATS = ("png", "svg", "pdf")
 

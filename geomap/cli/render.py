@@ -14,7 +14,7 @@ def render(period, scenario, fmt, out, dpi, size, force):
     Example: geomap render --date 2017-11        # writes geomap-2017-11-30.png
     """
     from geomap.errors import display_path
-    from geomap.pipeline import render_map
+    from geomap.products.map import render_map
 
     path = render_map(scenario, period, fmt=fmt, out=out, dpi=dpi, size_px=size, force=force)
     click.echo(display_path(path))

@@ -9,10 +9,10 @@ from geomap.cli.options import date_option, scenario_option, table_format_option
 @table_format_option
 def state(period, scenario, fmt):
     """Print who held every place as of a date (table, CSV or JSON)."""
-    from geomap.join import state_record
-    from geomap.pipeline import resolve
-    from geomap.report import format_records
-    from geomap.scenario import load_scenario
+    from geomap.domain.join import state_record
+    from geomap.output.tables import format_records
+    from geomap.products.map import resolve
+    from geomap.scenario.load import load_scenario
 
     loaded = load_scenario(scenario)
     day = loaded.timeline.as_of(period)

@@ -7,7 +7,7 @@ from geomap.cli.options import scenario_option
 @scenario_option
 def validate(scenario):
     """Check a scenario and all its files; print every problem as file:line:col: message."""
-    from geomap.scenario import load_scenario
+    from geomap.scenario.load import load_scenario
 
     loaded = load_scenario(scenario, check_everything=True)
     assertions = sum(len(s.assertions) for s in loaded.snapshots)

@@ -1,0 +1,1 @@
+"""Pure data and rules: model, dates, timeline, joins, changes, projection."""

@@ -1,0 +1,1 @@
+"""Strict readers: files, YAML, JSON with positions, schema checks."""

@@ -1,0 +1,1 @@
+"""Writing files: atomic writes and overwrite rules, animations, tables."""

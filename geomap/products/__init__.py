@@ -1,0 +1,1 @@
+"""Inputs to figures and pages: map, comparison, chart, PDF report."""

@@ -1,0 +1,149 @@
+"""A before/after figure: two maps with the same extent, scale and legend, the places that
+changed hands ringed on the second, and the list of changes beside them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from geomap.domain.changes import change_records, describe_side
+from geomap.domain.dates import long_date
+from geomap.render.canvas import (
+    CHANGE_COLOUR,
+    MapCanvas,
+    MapFrame,
+    new_figure,
+    rc_params,
+    save_figure,
+)
+from geomap.scenario.load import Scenario
+from geomap.scenario.style import Style
+
+COMPARE_SIZE_PX = (2800, 1250)
+LEFT = (0.004, 0.05, 0.33, 0.82)
+RIGHT = (0.338, 0.05, 0.33, 0.82)
+CHANGE_LIST = (0.68, 0.05, 0.315, 0.82)
+
+
+def build_comparison(
+    scenario: Scenario,
+    style: Style,
+    first: date,
+    second: date,
+    size_px: tuple[int, int] | None = None,
+    dpi: int | None = None,
+) -> Figure:
+    """The comparison figure (not yet written)."""
+    from geomap.products.map import resolve
+    from geomap.scenario.basemap import load_basemap
+    from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
+
+    dpi = dpi or style.dpi
+    width, height = size_px or COMPARE_SIZE_PX
+    with matplotlib.rc_context(rc_params(style)):
+        figure = new_figure((width, height), dpi)
+        basemap = load_basemap(scenario.basemap, scenario.projection)
+        before = resolve(scenario, first, style)
+        after = resolve(scenario, second, style)
+        records = change_records(scenario, first, second)
+        changed = {r["id"] for r in records}
+        model = cached_territory_model(scenario)
+        canvases = []
+        estimates = {day: estimate_on(scenario, model, day) for day in (first, second)}
+        any_contested = any(bool(e.contested) for e in estimates.values())
+        for rect, places, day in ((LEFT, before, first), (RIGHT, after, second)):
+            canvas = MapCanvas(
+                style=style,
+                factions=scenario.factions,
+                basemap=basemap,
+                projection=scenario.projection,
+                extent_lonlat=scenario.extent_lonlat,
+                focus_countries=scenario.focus_countries,
+                figure=figure,
+                rect=rect,
+            )
+            canvas.draw(
+                MapFrame(day, long_date(day), ""),
+                places,
+                legend_from=before + after,
+                areas=estimates[day],
+                legend_contested_areas=any_contested,
+            )
+            canvases.append(canvas)
+        canvases[1].mark_changes([p for p in after if p.place.id in changed])
+        figure.text(
+            0.5,
+            0.975,
+            f"{scenario.title}: {long_date(first)} and {long_date(second)}",
+            ha="center",
+            va="top",
+            fontsize=style.font_sizes["title"],
+            fontweight="bold",
+        )
+        canvases[0].draw_attribution(f"{scenario.attribution}  {AREA_NOTE.capitalize()}.")
+        _draw_change_list(figure, scenario, style, records)
+    return figure
+
+
+def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records) -> None:
+    ax = figure.add_axes(CHANGE_LIST)
+    ax.set_axis_off()
+    size = style.font_sizes["legend"]
+    ax.text(
+        0.0,
+        1.0,
+        f"Changed hands ({len(records)})",
+        fontsize=size + 2,
+        fontweight="bold",
+        va="top",
+        transform=ax.transAxes,
+    )
+    ax.legend(
+        [
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=9,
+                markerfacecolor="none",
+                markeredgecolor=CHANGE_COLOUR,
+                markeredgewidth=1.6,
+            )
+        ],
+        ["ringed on the right-hand map"],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.975),
+        frameon=False,
+        fontsize=size,
+        borderaxespad=0,
+        handletextpad=0.3,
+    )
+    line_height = size * 1.45 / 72 * figure.dpi / (ax.bbox.height or 1)
+    capacity = int(0.92 / line_height)
+    shown = records if len(records) <= capacity else records[: capacity - 1]
+    y = 0.92
+    for record in shown:
+        before = describe_side(record, "from", scenario.factions)
+        after = describe_side(record, "to", scenario.factions)
+        text = f"{record['name']}: {before} → {after}  ({record['date']})"
+        ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes, clip_on=True)
+        y -= line_height
+    if len(shown) < len(records):
+        ax.text(
+            0.0,
+            y,
+            f"… and {len(records) - len(shown)} more: see geomap diff",
+            fontsize=size,
+            va="top",
+            style="italic",
+            transform=ax.transAxes,
+        )
+
+
+def write_comparison(figure: Figure, path: Path, fmt: str, style: Style) -> Path:
+    return save_figure(figure, path, fmt, style)

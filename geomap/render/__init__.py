@@ -1,0 +1,1 @@
+"""Drawing a map with matplotlib."""

@@ -1,0 +1,2 @@
+"""Loading a scenario and its cross-checks: places, citations, snapshots, milestones, style,
+basemap."""

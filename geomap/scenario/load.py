@@ -1,0 +1,452 @@
+"""A scenario ties factions, places, sources, snapshots, basemap and style together."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from geomap.domain.model import Citation, Faction, Place, Snapshot
+from geomap.domain.timeline import Timeline
+from geomap.errors import InputError, Location, ProblemLog
+from geomap.io.schema import (
+    KEBAB_ID,
+    check_keys,
+    did_you_mean,
+    expect_map,
+    expect_text,
+    expect_text_list,
+    location_of,
+    type_name,
+)
+from geomap.io.yamlfile import YMap, load_yaml
+from geomap.scenario.citations import load_citations
+from geomap.scenario.milestones import Milestone, load_milestones
+from geomap.scenario.places import load_places
+from geomap.scenario.resources import default_scenario_path
+from geomap.scenario.snapshots import read_snapshot, snapshot_files
+from geomap.territory.model import TerritoryRules, territory_rules
+
+SCENARIO_KEYS = (
+    "title",
+    "description",
+    "factions",
+    "places",
+    "sources",
+    "snapshots",
+    "basemap",
+    "focus_countries",
+    "extent_lonlat",
+    "projection",
+    "style",
+    "attribution",
+    "milestones",  # optional: a milestones file (geomap.scenario.milestones)
+    "territory",  # optional: rules of the area estimate (geomap.territory.model)
+)
+FACTION_KEYS = ("name", "colour", "short")
+BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes", "settlements")
+_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+DEFAULT_PROJECTION = "+proj=lcc +lat_1=31 +lat_2=37 +lat_0=34 +lon_0=41.5 +datum=WGS84 +units=m"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything needed to resolve and draw the maps of one conflict."""
+
+    path: Path
+    title: str
+    factions: dict[str, Faction]
+    places: dict[str, Place]
+    citations: dict[str, Citation]
+    snapshots: tuple[Snapshot, ...]
+    timeline: Timeline = field(repr=False)
+    basemap: dict[str, Path]
+    focus_countries: tuple[str, ...]
+    extent_lonlat: tuple[float, float, float, float]
+    projection: str
+    style_path: Path | None
+    attribution: str
+    milestones: tuple[Milestone, ...] = ()
+    territory: TerritoryRules = field(default_factory=TerritoryRules)
+
+
+def resolve_scenario_path(path: str | os.PathLike[str] | None) -> Path:
+    return Path(path) if path is not None else default_scenario_path()
+
+
+def load_scenario(
+    path: str | os.PathLike[str] | None = None, *, check_everything: bool = False
+) -> Scenario:
+    """Load and check a whole scenario; every problem in every file is raised together.
+
+    ``check_everything`` also reads the style and every basemap layer (what ``geomap validate``
+    does), so their problems are reported in the same list.
+    """
+    path = resolve_scenario_path(path)
+    log = ProblemLog()
+    document = load_yaml(path, log)
+    where = Location(Location.of_file(path).path, 1, 1)
+    mapping = expect_map(document, log, where, "a scenario")
+    if mapping is None:
+        log.raise_if_any()
+    check_keys(
+        mapping,
+        SCENARIO_KEYS,
+        log,
+        "scenario",
+        required=("title", "factions", "places", "snapshots"),
+    )
+    base = path.parent
+
+    def relative(value: Any, what: str) -> Path | None:
+        text = expect_text(value, log, mapping.loc, what)
+        return (base / text) if text else None
+
+    def existing_file(value: Any, what: str) -> Path | None:
+        """A file the scenario names; a missing one is reported where it is named."""
+        file_path = relative(value, f"'{what}'")
+        if file_path is None:
+            return None
+        if file_path.is_dir():
+            log.add(location_of(value, mapping.loc), f"{what} file is a folder: {value}")
+            return None
+        if not file_path.is_file():
+            log.add(location_of(value, mapping.loc), f"{what} file not found: {value}")
+            return None
+        return file_path
+
+    title = ""
+    if "title" in mapping:
+        title = (
+            expect_text(mapping["title"], log, mapping.key_loc("title"), "title") or ""
+        ).strip()
+    factions, faction_ids = _factions(mapping.get("factions"), mapping, log)
+
+    places: dict[str, Place] = {}
+    places_loaded = False
+    if "places" in mapping:
+        files = expect_text_list(mapping["places"], log, mapping.key_loc("places"), "'places'")
+        if not files and isinstance(mapping["places"], str):
+            log.add(mapping.value_loc("places"), "'places' names no file")
+        paths = [existing_file(name, "places") for name in files]
+        try:
+            places = load_places([p for p in paths if p is not None])
+            places_loaded = bool(paths) and None not in paths
+        except InputError as error:
+            log.extend(error)
+
+    citations: dict[str, Citation] = {}
+    sources_loaded = True
+    if "sources" in mapping:
+        sources_path = existing_file(mapping["sources"], "sources")
+        sources_loaded = sources_path is not None
+        if sources_path is not None:
+            try:
+                citations = load_citations(sources_path)
+            except InputError as error:
+                log.extend(error)
+                sources_loaded = False
+
+    snapshots = _snapshots(mapping, base, citations, log)
+
+    basemap: dict[str, Path] = {}
+    if "basemap" in mapping:
+        layers = expect_map(mapping["basemap"], log, mapping.key_loc("basemap"), "'basemap'")
+        if layers is not None:
+            check_keys(layers, BASEMAP_LAYERS, log, "basemap")
+            for name, value in layers.items():
+                if name not in BASEMAP_LAYERS:
+                    continue
+                layer_path = existing_file(value, "basemap layer")
+                if layer_path is not None:
+                    basemap[name] = layer_path
+
+    extent = _extent(mapping, log)
+    focus = tuple(
+        expect_text_list(mapping.get("focus_countries", []), log, mapping.loc, "focus_countries")
+    )
+    style_path = existing_file(mapping["style"], "style") if "style" in mapping else None
+    projection = _projection(mapping, log)
+    attribution = _optional_text(mapping, "attribution", log)
+
+    _cross_check(
+        snapshots,
+        factions,
+        places if places_loaded else None,
+        citations if sources_loaded else None,
+        faction_ids,
+        log,
+    )
+    milestones: tuple[Milestone, ...] = ()
+    milestones_path = (
+        existing_file(mapping["milestones"], "milestones") if "milestones" in mapping else None
+    )
+    if milestones_path is not None:
+        try:
+            milestones = load_milestones(milestones_path, citations)
+        except InputError as error:
+            log.extend(error)
+    territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
+    if check_everything:
+        _check_style_and_basemap(style_path, basemap, projection, log)
+    timeline = Timeline.from_snapshots(snapshots) if snapshots else None
+    if not snapshots and "snapshots" in mapping and not log:
+        log.add(mapping.value_loc("snapshots"), "the scenario has no snapshots")
+    log.raise_if_any()
+    return Scenario(
+        path=path,
+        title=title,
+        factions=factions,
+        places=places,
+        citations=citations,
+        snapshots=tuple(snapshots),
+        timeline=timeline,
+        basemap=basemap,
+        focus_countries=focus,
+        extent_lonlat=extent,
+        projection=projection,
+        style_path=style_path,
+        attribution=attribution,
+        milestones=milestones,
+        territory=territory,
+    )
+
+
+def _check_style_and_basemap(style_path, basemap: dict, projection: str, log: ProblemLog) -> None:
+    from geomap.scenario.basemap import load_basemap
+    from geomap.scenario.style import load_style
+
+    for check in (lambda: load_style(style_path), lambda: load_basemap(basemap, projection)):
+        try:
+            check()
+        except InputError as error:
+            log.extend(error)
+
+
+def _factions(value: Any, mapping: YMap, log: ProblemLog) -> tuple[dict[str, Faction], set | None]:
+    """The well-formed factions, and every faction id named (None when 'factions' is unusable),
+    so that a faction with a problem of its own is not also reported as unknown everywhere."""
+    if value is None:
+        return {}, None
+    entries = expect_map(value, log, mapping.key_loc("factions"), "'factions'")
+    if entries is None:
+        return {}, None
+    factions: dict[str, Faction] = {}
+    for faction_id, entry in entries.items():
+        key_loc = entries.key_loc(faction_id)
+        if not KEBAB_ID.match(faction_id):
+            log.add(key_loc, f"faction id '{faction_id}' must be kebab-case like 'syrian-gov'")
+        fields = expect_map(entry, log, key_loc, f"faction '{faction_id}'")
+        if fields is None:
+            continue
+        check_keys(fields, FACTION_KEYS, log, f"faction '{faction_id}'", ("name", "colour"))
+        name = (
+            expect_text(fields["name"], log, key_loc, f"name of faction '{faction_id}'")
+            if "name" in fields
+            else None
+        )
+        short = (
+            expect_text(fields["short"], log, key_loc, f"short name of faction '{faction_id}'")
+            if "short" in fields
+            else None
+        )
+        colour = fields.get("colour")
+        if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
+            log.add(location_of(colour, key_loc), _colour_problem(faction_id, colour))
+            continue
+        if name and colour is not None:
+            factions[faction_id] = Faction(
+                faction_id, name.strip(), colour.lower(), (short or name).strip(), key_loc
+            )
+    return factions, set(entries)
+
+
+def _colour_problem(faction_id: str, colour: Any) -> str:
+    if not isinstance(colour, str):
+        return f"colour of '{faction_id}' must be text like \"#cc0000\", not {type_name(colour)}"
+    if not colour.strip():
+        return (
+            f"colour of '{faction_id}' is empty: quote hex colours (\"#cc0000\"), "
+            "since # starts a comment in YAML"
+        )
+    return f"colour of '{faction_id}' must be a quoted hex colour like \"#cc0000\", not '{colour}'"
+
+
+def _optional_text(mapping: YMap, key: str, log: ProblemLog) -> str:
+    if key not in mapping:
+        return ""
+    value = mapping[key]
+    if not isinstance(value, str):
+        log.add(mapping.value_loc(key), f"{key} must be text, not {type_name(value)}")
+        return ""
+    return value.strip()
+
+
+def _projection(mapping: YMap, log: ProblemLog) -> str:
+    """The scenario's map projection, checked with PROJ (a bad one is an input error here, not a
+    traceback when the basemap is projected)."""
+    if "projection" not in mapping:
+        return DEFAULT_PROJECTION
+    value = mapping["projection"]
+    text = expect_text(value, log, mapping.key_loc("projection"), "projection")
+    if text is None:
+        return DEFAULT_PROJECTION
+    problem = _projection_problem(text.strip())
+    if problem is not None:
+        log.add(location_of(value, mapping.key_loc("projection")), problem)
+        return DEFAULT_PROJECTION
+    return text.strip()
+
+
+def _projection_problem(text: str) -> str | None:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_user_input(text)
+    except CRSError as error:
+        match = re.search(r"proj_create: (?:Error \d+ \([^)]*\): )?([^)]*)", str(error))
+        reason = match.group(1).strip() if match else "not understood"
+        return (
+            f"projection '{text}' is not valid ({reason[:1].lower() + reason[1:]}); "
+            "use a PROJ string like '+proj=lcc ...' or a code like 'EPSG:32637'"
+        )
+    if not crs.is_projected:
+        return (
+            f"projection '{text}' is in degrees, not a map projection; "
+            "use a projected one like 'EPSG:32637' (UTM zone 37N)"
+        )
+    units = sorted({axis.unit_name for axis in crs.axis_info})
+    if units != ["metre"]:
+        return f"projection '{text}' must be in metres, not {', '.join(units)}"
+    return None
+
+
+def _snapshots(
+    mapping: YMap, base: Path, citations: dict[str, Citation], log: ProblemLog
+) -> list[Snapshot]:
+    if "snapshots" not in mapping:
+        return []
+    value = mapping["snapshots"]
+    listed = isinstance(value, list)
+    names = expect_text_list(value, log, mapping.key_loc("snapshots"), "'snapshots'")
+    paths: list[Path] = []
+    for name in names:
+        candidate = base / name
+        if (not listed and candidate.is_dir()) or candidate.is_dir():
+            paths.extend(snapshot_files(candidate))
+        elif candidate.is_file():
+            paths.append(candidate)
+        else:
+            log.add(getattr(name, "loc", mapping.loc), f"snapshot file or folder not found: {name}")
+    snapshots: list[Snapshot] = []
+    seen: dict[date, Snapshot] = {}
+    undated: list[Snapshot] = []  # their date could not be read (reported): names still checked
+    for snapshot_path in paths:
+        parsed = read_snapshot(snapshot_path, log)
+        if parsed is None:
+            continue
+        snapshot = parsed.snapshot
+        for source_id, citation in parsed.citations.items():
+            if source_id in citations and citations[source_id] != citation:
+                log.add(
+                    citation.location,
+                    f"source '{source_id}' is already defined differently at "
+                    f"{citations[source_id].location}",
+                )
+            citations.setdefault(source_id, citation)
+        if snapshot.date == date.min:
+            undated.append(snapshot)
+            continue
+        if snapshot.date in seen:
+            log.add(
+                snapshot.location,
+                f"a second snapshot for {snapshot.date.isoformat()} "
+                f"(the first is {seen[snapshot.date].path})",
+            )
+            continue
+        if snapshots and snapshot.date < snapshots[-1].date:
+            log.add(
+                snapshot.location,
+                f"snapshot out of order: {snapshot.date.isoformat()} comes after "
+                f"{snapshots[-1].date.isoformat()} ({snapshots[-1].path})",
+            )
+        seen[snapshot.date] = snapshot
+        snapshots.append(snapshot)
+    return sorted(snapshots, key=lambda s: s.date) + undated
+
+
+def _alias_index(places: dict[str, Place]) -> dict[str, str]:
+    """Kebab-cased names and aliases -> place id, for suggestions."""
+    index: dict[str, str] = {}
+    for place in places.values():
+        for name in (place.name, *place.aliases):
+            key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            index.setdefault(key, place.id)
+    return index
+
+
+def _cross_check(
+    snapshots: list[Snapshot],
+    factions: dict[str, Faction],
+    places: dict[str, Place] | None,
+    citations: dict[str, Citation] | None,
+    faction_ids: set[str] | None,
+    log: ProblemLog,
+) -> None:
+    """Every place, faction and source a snapshot names must exist.
+
+    ``None`` for places, citations or faction ids means that they could not be read (that problem
+    is reported already), so names are not checked against them: one broken file gives one
+    message, not one per snapshot line.
+    """
+    aliases = _alias_index(places) if places else {}
+    for snapshot in snapshots:
+        for assertion in snapshot.assertions:
+            where = assertion.location
+            if places is not None and assertion.place_id not in places:
+                hint = ""
+                if assertion.place_id in aliases:
+                    hint = f" (did you mean '{aliases[assertion.place_id]}'?)"
+                else:
+                    hint = did_you_mean(assertion.place_id, list(places) + list(aliases))
+                    match = re.search(r"'(.+)'", hint)
+                    if match and match.group(1) in aliases:
+                        hint = f" (did you mean '{aliases[match.group(1)]}'?)"
+                log.add(where, f"unknown place '{assertion.place_id}'{hint}")
+            for role, faction_id in (("holder", assertion.holder), ("by", assertion.by)):
+                if faction_ids is None or faction_id is None or faction_id in faction_ids:
+                    continue
+                log.add(
+                    where,
+                    f"unknown faction '{faction_id}' as {role} of '{assertion.place_id}'"
+                    f"{did_you_mean(faction_id, faction_ids)}",
+                )
+            if not assertion.sources:
+                log.add(where, f"missing source for '{assertion.place_id}'")
+            for source_id in assertion.sources:
+                if citations is not None and source_id not in citations:
+                    log.add(
+                        where,
+                        f"unknown source '{source_id}'{did_you_mean(source_id, citations)}",
+                    )
+
+
+def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float]:
+    value = mapping.get("extent_lonlat")
+    if value is None:
+        return (34.0, 29.0, 49.0, 38.5)
+    where = mapping.value_loc("extent_lonlat")
+    try:
+        if not isinstance(value, list) or len(value) != 4:
+            raise ValueError
+        west, south, east, north = (float(v) for v in value)
+    except (TypeError, ValueError):
+        log.add(where, "extent_lonlat must be [west, south, east, north] in degrees")
+        return (34.0, 29.0, 49.0, 38.5)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        log.add(where, "extent_lonlat must satisfy west < east and south < north, in degrees")
+    return (west, south, east, north)

@@ -1,0 +1,120 @@
+"""Milestones: dated, sourced events marked on charts (``data/milestones.yaml``).
+
+```yaml
+sources:                    # optional: citations used only here (same form as data/sources.yaml)
+  bbc-2017-10-17-raqqa:
+    publisher: BBC News
+    title: "Raqqa: IS 'capital' falls to US-backed Syrian forces"
+    date: 2017-10-17
+milestones:
+  - date: 2017-10-17
+    label: Raqqa falls to the SDF
+    source: bbc-2017-10-17-raqqa   # one id or a list; ids may also come from the scenario
+```
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from geomap.domain.dates import DateSyntaxError, parse_day
+from geomap.domain.model import Citation
+from geomap.errors import Location, ProblemLog
+from geomap.io.schema import check_keys, did_you_mean, expect_map, expect_text, expect_text_list
+from geomap.io.yamlfile import load_yaml
+from geomap.scenario.citations import citations_of
+
+MILESTONES_FILE_KEYS = ("sources", "milestones")
+MILESTONE_KEYS = ("date", "label", "source", "note")
+MAX_LABEL = 48
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """An event worth marking on a chart of areas over time."""
+
+    date: date
+    label: str
+    sources: tuple[Citation, ...]
+    note: str | None = None
+    location: Location | None = None
+
+
+def load_milestones(
+    path: str | os.PathLike[str], citations: Mapping[str, Citation] | None = None
+) -> tuple[Milestone, ...]:
+    """The milestones of ``path``, sorted by date; every problem raised together.
+
+    Source ids are looked up among the file's own ``sources`` first, then in ``citations``
+    (the scenario's).
+    """
+    log = ProblemLog()
+    document = load_yaml(path)
+    where = Location(Location.of_file(path).path, 1, 1)
+    mapping = expect_map(document, log, where, "a milestones file")
+    log.raise_if_any()
+    check_keys(mapping, MILESTONES_FILE_KEYS, log, "milestones file", required=("milestones",))
+    known: dict[str, Citation] = dict(citations or {})
+    if "sources" in mapping:
+        local = expect_map(mapping["sources"], log, mapping.key_loc("sources"), "'sources'")
+        if local is not None:
+            known.update(citations_of(local, log, mapping.key_loc("sources")))
+    entries = mapping.get("milestones")
+    milestones: list[Milestone] = []
+    if entries is not None and not isinstance(entries, list):
+        log.add(mapping.value_loc("milestones"), "'milestones' must be a list of events")
+        entries = []
+    for entry in entries or []:
+        milestone = _milestone(entry, getattr(entries, "loc", where), known, log)
+        if milestone is not None:
+            milestones.append(milestone)
+    log.raise_if_any()
+    return tuple(sorted(milestones, key=lambda m: (m.date, m.label)))
+
+
+def _milestone(
+    entry, fallback: Location, known: Mapping[str, Citation], log: ProblemLog
+) -> Milestone | None:
+    fields = expect_map(entry, log, fallback, "a milestone")
+    if fields is None:
+        return None
+    where = fields.loc
+    before = len(log.problems)
+    check_keys(fields, MILESTONE_KEYS, log, "milestone", required=("date", "label", "source"))
+    day = None
+    if "date" in fields:
+        raw = fields["date"]
+        try:
+            day = parse_day(raw) if isinstance(raw, str) else None
+        except DateSyntaxError as error:
+            log.add(fields.value_loc("date"), str(error))
+        else:
+            if day is None:
+                log.add(fields.value_loc("date"), "a milestone's date must be YYYY-MM-DD")
+    label = None
+    if "label" in fields:
+        label = expect_text(fields["label"], log, fields.value_loc("label"), "label")
+        if label is not None and len(label.strip()) > MAX_LABEL:
+            log.add(
+                fields.value_loc("label"),
+                f"label is {len(label.strip())} characters; keep it to {MAX_LABEL} for the chart",
+            )
+    sources: list[Citation] = []
+    if "source" in fields:
+        for source_id in expect_text_list(
+            fields["source"], log, fields.value_loc("source"), "source"
+        ):
+            if source_id in known:
+                sources.append(known[source_id])
+            else:
+                log.add(
+                    getattr(source_id, "loc", fields.value_loc("source")),
+                    f"unknown source '{source_id}'{did_you_mean(source_id, known)}",
+                )
+    note = fields.get("note")
+    if len(log.problems) > before or day is None or label is None:
+        return None
+    return Milestone(day, label.strip(), tuple(sources), str(note) if note else None, where)

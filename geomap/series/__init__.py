@@ -1,0 +1,1 @@
+"""Series of frames: planning (dates, names, manifest) and running (local workers and Dask)."""

@@ -1,0 +1,1 @@
+"""The territory model (pure geometry) and its area figures."""
