@@ -172,28 +172,58 @@ def test_changes_are_dated_the_day_they_happened(scenario):
     assert records["al-bukamal"]["date"] == "2017-11-19"
 
 
-SYRIAN_GOVERNORATE_CAPITALS = {
-    "damascus": "Damascus",
-    "aleppo": "Aleppo",
-    "homs": "Homs",
-    "hama": "Hama",
-    "latakia": "Latakia",
-    "tartus": "Tartus",
-    "idlib": "Idlib",
-    "raqqa": "Raqqa",
-    "deir-ez-zor": "Deir ez-Zor",
-    "hasakah": "Al-Hasakah",
-    "daraa": "Daraa",
-    "as-suwayda": "As-Suwayda",
-    "quneitra": "Quneitra",
+GOVERNORATE_CAPITALS = {
+    "SY": [
+        "damascus",
+        "aleppo",
+        "homs",
+        "hama",
+        "latakia",
+        "tartus",
+        "idlib",
+        "raqqa",
+        "deir-ez-zor",
+        "hasakah",
+        "daraa",
+        "as-suwayda",
+        "quneitra",
+    ],
+    "IQ": [
+        "baghdad",
+        "basra",
+        "mosul",
+        "erbil",
+        "kirkuk",
+        "sulaymaniyah",
+        "duhok",
+        "ramadi",
+        "tikrit",
+        "baqubah",
+        "kut",
+        "hillah",
+        "karbala",
+        "najaf",
+        "diwaniyah",
+        "samawah",
+        "nasiriyah",
+        "amarah",
+    ],
 }
 
 
-def test_every_syrian_governorate_capital_is_a_place_with_a_history(scenario):
-    for place_id, name in SYRIAN_GOVERNORATE_CAPITALS.items():
-        place = scenario.places[place_id]
-        assert (place.name, place.country) == (name, "SY")
-        assert scenario.timeline.state_of(place_id, date(2014, 6, 1)).holder
+@pytest.mark.parametrize("country", ["SY", "IQ"])
+def test_every_governorate_capital_is_a_place_with_a_history(scenario, country):
+    # Syria: 14 governorates, 13 seats (Rif Dimashq is governed from Damascus); Iraq: 18.
+    capitals = GOVERNORATE_CAPITALS[country]
+    assert len(set(capitals)) == {"SY": 13, "IQ": 18}[country]
+    assert [p for p in capitals if p not in scenario.places] == []
+    for place_id in capitals:
+        assert scenario.places[place_id].country == country
+        assert scenario.timeline.state_of(place_id, date(2014, 6, 1)).holder, place_id
+
+
+def test_the_gazetteer_has_at_least_160_places(scenario):
+    assert len(scenario.places) >= 160
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from geomap.basemap import check_layer, load_layer
 from geomap.errors import InputError
-from geomap.resources import default_scenario_path
-from geomap.scenario import load_scenario
+from geomap.scenario.basemap import check_layer, load_layer
+from geomap.scenario.load import load_scenario
+from geomap.scenario.resources import default_scenario_path
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,11 @@ class GeomapGroup(click.Group):
     """Turns :class:`InputError` into ``file:line:col: message`` lines and exit status 1."""
 
     def invoke(self, ctx: click.Context):
+        from geomap.notices import listening
+
         try:
-            return super().invoke(ctx)
+            with listening(lambda message: click.echo(message, err=True)):
+                return super().invoke(ctx)
         except InputError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
@@ -39,11 +42,12 @@ def _register() -> None:
     from geomap.cli.chart import chart
     from geomap.cli.compare import compare
     from geomap.cli.diff import diff
+    from geomap.cli.export import export
     from geomap.cli.render import render
     from geomap.cli.state import state
     from geomap.cli.validate import validate
 
-    for command in (render, compare, batch, state, diff, area, chart, validate):
+    for command in (render, compare, batch, state, diff, area, chart, export, validate):
         cli.add_command(command)
 
 
