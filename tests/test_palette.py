@@ -90,7 +90,7 @@ def closest_pair(colours: dict[str, np.ndarray], to_lab) -> tuple[float, str, st
 def drawn_fill(colour: str, background: str) -> np.ndarray:
     """A faction's shaded area as the renderer paints it: its fill colour at the area opacity over
     the focus land (Agg blends in sRGB)."""
-    from geomap.render.canvas import AREA_ALPHA, area_fill_colour
+    from geomap.render.symbology import AREA_ALPHA, area_fill_colour
 
     return AREA_ALPHA * srgb(area_fill_colour(colour)) + (1 - AREA_ALPHA) * srgb(background)
 
@@ -139,7 +139,7 @@ def test_fills_are_computed_as_the_renderer_paints_them():
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from geomap.render.canvas import AREA_ALPHA, area_fill_colour
+    from geomap.render.symbology import AREA_ALPHA, area_fill_colour
 
     land = "#fcfbf7"
     for colour in ("#1a1a1a", "#d7191c", "#f2cd00", "#6a3d9a"):
