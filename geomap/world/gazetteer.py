@@ -2,7 +2,8 @@
 
 Every place of 15,000 people or more, with its alternate names in Latin, Cyrillic, Arabic and
 Hebrew script. Matches are ranked exact name > exact alternate name > prefix (of the name, then
-of an alternate name) > similar spelling (difflib ratio >= 0.8), then by population; case, accents, apostrophes and hyphens are ignored ("deir ez zor" finds Deir ez-Zor).
+of an alternate name) > similar spelling (difflib ratio >= 0.8), then by population. Case,
+accents, apostrophes and hyphens are ignored ("deir ez zor" finds Deir ez-Zor).
 """
 
 from __future__ import annotations
