@@ -41,6 +41,8 @@ def test_the_readme_has_examples_of_every_command():
         "chart",
         "export",
         "html",
+        "init",
+        "places",
     }
 
 
