@@ -86,7 +86,7 @@ def _extra_paths(folder: Path, days, animate, contact_sheet, report) -> dict[str
 
 
 def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi):
-    from geomap.output.animate import write_contact_sheet, write_gif, write_mp4
+    from geomap.output.animate import write_gif, write_mp4
 
     paths = [f.path for f in frames]
     days = [f.day for f in frames]
@@ -96,8 +96,9 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
     if "mp4" in extras:
         yield display_path(write_mp4(paths, extras["mp4"], frame_duration))
     if "contact-sheet" in extras:
-        title = f"{scenario.title}: {len(days)} maps, {days[0]} to {days[-1]}"
-        yield display_path(write_contact_sheet(paths, days, extras["contact-sheet"], title))
+        from geomap.products.contact import write_contact_sheet
+
+        yield display_path(write_contact_sheet(scenario, style, days, extras["contact-sheet"]))
     if "report" in extras:
         from geomap.products.pdf import write_report
 
