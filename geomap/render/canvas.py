@@ -8,6 +8,7 @@ new layer is one module and one line in :meth:`MapCanvas.default_layers`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -131,6 +132,8 @@ class MapCanvas:
             for layer in self.layers:
                 layer.setup(self)
         self.compositor = Compositor(self)
+        self._scene: Scene | None = None  # the last frame drawn
+        self.content_key: tuple | None = None  # what it showed besides the date
 
     def default_layers(self, basemap: dict, focus_countries, attribution: str) -> list[Layer]:
         """The layers in drawing order (within a z-order, earlier layers draw first)."""
@@ -171,8 +174,11 @@ class MapCanvas:
         areas=None,
         legend_contested_areas: bool | None = None,
         changes: Sequence[PlaceOnMap] = (),
+        content_key: tuple | None = None,
     ) -> None:
         """Replace everything that depends on the date with what ``frame`` shows.
+
+        ``content_key`` names what the map shows besides the date (see :meth:`redate`).
 
         ``legend_from`` lets panels of one figure share a legend (default: ``places``).
         ``areas`` (a :class:`geomap.territory.model.Territory`) adds the estimated areas of
@@ -190,9 +196,32 @@ class MapCanvas:
             [p.place.lonlat[1] for p in places],
         )
         scene = Scene(frame, places, x, y, areas, scope, changes)
+        self._scene, self.content_key = scene, content_key
+        self.compositor.map_changed()
         with matplotlib.rc_context(self._rc):
             for layer in self.layers:
                 layer.draw(self, scene)
+
+    def redate(self, frame: MapFrame, content_key: tuple) -> bool:
+        """Show ``frame``'s date on the last frame's map when it showed the same content (the
+        ``content_key`` it was drawn with: a series month without a change). Only the layers
+        that show the date are redrawn, and a series frame starts from the last frame's pixels.
+        False, drawing nothing, when the content or the subtitle differs: then :meth:`draw`."""
+        last = self._scene
+        if last is None or self.content_key != content_key or content_key is None:
+            return False
+        if last.frame.subtitle != frame.subtitle:
+            return False
+        scene = dataclasses.replace(last, frame=frame)
+        self._scene = scene
+        in_map = {id(a) for a in self.ax.get_children()}
+        with matplotlib.rc_context(self._rc):
+            for layer in self.layers:
+                if layer.shows_date:
+                    layer.draw(self, scene)
+                    if any(id(a) in in_map for a in layer.artists):  # a panel's title
+                        self.compositor.map_changed()
+        return True
 
     # ----------------------------------------------------------------- output
     def save(self, path: Path, fmt: str) -> Path:
