@@ -208,19 +208,27 @@ class MapCanvas:
         that show the date are redrawn, and a series frame starts from the last frame's pixels.
         False, drawing nothing, when the content or the subtitle differs: then :meth:`draw`."""
         last = self._scene
-        if last is None or self.content_key != content_key or content_key is None:
+        if last is None or self.panel or content_key is None or self.content_key != content_key:
             return False
         if last.frame.subtitle != frame.subtitle:
             return False
         scene = dataclasses.replace(last, frame=frame)
         self._scene = scene
-        in_map = {id(a) for a in self.ax.get_children()}
+        texts = self.figure.texts
         with matplotlib.rc_context(self._rc):
             for layer in self.layers:
-                if layer.shows_date:
-                    layer.draw(self, scene)
-                    if any(id(a) in in_map for a in layer.artists):  # a panel's title
-                        self.compositor.map_changed()
+                if not layer.shows_date:
+                    continue
+                # the new title takes the old one's place among the figure's texts, so that a
+                # vector file lists its texts in the same order as after a full draw
+                slots = sorted(i for i, text in enumerate(texts) if text in layer.artists)
+                layer.draw(self, scene)
+                new = [text for text in layer.artists if text in texts]
+                if len(new) == len(slots):
+                    for text in new:
+                        texts.remove(text)
+                    for slot, text in zip(slots, new, strict=True):
+                        texts.insert(slot, text)
         return True
 
     # ----------------------------------------------------------------- output
