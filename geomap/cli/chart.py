@@ -8,7 +8,8 @@ from geomap.cli.options import output_options, range_options, scenario_option
 @click.option(
     "--faction",
     default=None,
-    help="Faction id whose area is charted (default: the scenario's first faction).",
+    help="Faction id whose area is charted (default: the scenario's first faction, 'isis' in the "
+    "bundled scenario).",
 )
 @scenario_option
 @output_options
@@ -25,7 +26,7 @@ def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
 
     loaded = load_scenario(scenario)
     if faction is None:
-        faction = next(iter(loaded.factions), "")
+        faction = next(iter(loaded.factions))
     if faction not in loaded.factions:
         raise click.BadParameter(
             f"unknown faction '{faction}'{did_you_mean(faction, loaded.factions)} "

@@ -15,14 +15,15 @@ from typing import Any
 from geomap import __version__
 
 CREATOR = f"geomap {__version__}"
-MAP, ANIMATION = "map", "animation"
+MAP, ANIMATION, PAGE = "map", "animation", "page"
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     suffix: str
-    role: str  # MAP: a map, comparison or chart (--format); ANIMATION: a series (--animate)
+    role: str  # MAP: a map, comparison or chart (--format); ANIMATION: a series (--animate);
+    # PAGE: the interactive page of geomap html
     signatures: tuple[bytes, ...]  # a file of this format starts with one of these...
     offset: int = 0  # ...at this byte
     metadata: dict = field(default_factory=dict)  # matplotlib's savefig(metadata=...)
@@ -69,6 +70,9 @@ FORMATS: dict[str, Format] = {
             offset=4,
             writer="geomap.output.animate:write_mp4",
             needs="mp4",
+        ),
+        Format(
+            "html", ".html", PAGE, (b"<!DOCTYPE html>",), writer="geomap.products.html:write_html"
         ),
     )
 }
