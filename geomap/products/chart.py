@@ -233,9 +233,9 @@ def write_area_chart(
     """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
     from geomap.output.files import check_writable
     from geomap.products.map import output_path
-    from geomap.scenario.style import load_style
+    from geomap.scenario.project import Project
 
-    style = load_style(scenario.style_path)
+    style = Project.of(scenario).style
     first, last = days[0], days[-1]
     stem = f"geomap-area-{faction_id}-{first.isoformat()}-{last.isoformat()}"
     path, chosen = output_path(out, stem, fmt)
