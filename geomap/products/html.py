@@ -193,7 +193,8 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
         UNKNOWN_COLOUR,
         area_fill_colour,
     )
-    from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
+    from geomap.scenario.project import Project
+    from geomap.territory.areas import AREA_NOTE, estimate_on
 
     figure_h_px = canvas.figure.bbox.height
     pt = 72 / canvas.dpi
@@ -256,7 +257,7 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
             }
         )
     # areas of every frame, each distinct outline once
-    model = cached_territory_model(scenario)
+    model = Project.of(scenario).territory
     outlines: dict[str, int] = {}
     frames = []
     import shapely
