@@ -38,7 +38,8 @@ def make_canvas(
     from geomap.territory.areas import cached_territory_model
 
     basemap = load_basemap(scenario.basemap, scenario.projection)
-    cached_territory_model(scenario, basemap.get("countries"))  # built from the layer just read
+    # built from the layers just read
+    cached_territory_model(scenario, basemap.get("countries"), basemap.get("settlements"))
     return MapCanvas(
         style=style,
         factions=scenario.factions,
