@@ -27,7 +27,7 @@ def test_both_panels_share_extent_and_legend_and_the_changes_are_ringed(mini):
     rings = [a for a in maps[1].get_children() if a.get_gid() == "changes"]
     assert len(rings) == 1 and len(rings[0].get_offsets()) == 3
     texts = [t.get_text() for ax in figure.axes for t in ax.texts]
-    assert "Changed hands (3)" in texts
+    assert "Changes of hands (3)" in texts
     assert "Raqqa: ISIS → SDF / YPG  (2017-10-17)" in " ".join(texts).replace(
         "Islamic State (ISIS)", "ISIS"
     )

@@ -57,22 +57,51 @@ def test_titles_spell_the_date_out():
     assert long_date(date(2017, 11, 30)) == "30 November 2017"
 
 
-def test_monthly_steps_land_on_month_ends_including_leap_february():
-    days = list(step_dates(date(2015, 12, 15), date(2016, 3, 31), "month"))
+def test_monthly_steps_from_a_month_end_land_on_month_ends_including_leap_february():
+    days = list(step_dates(date(2015, 12, 31), date(2016, 3, 31), "month"))
     assert days == [date(2015, 12, 31), date(2016, 1, 31), date(2016, 2, 29), date(2016, 3, 31)]
 
 
+def test_monthly_steps_from_mid_month_keep_the_day_and_end_on_the_last_date():
+    days = list(step_dates(date(2016, 1, 15), date(2016, 4, 2), "month"))
+    assert days == [date(2016, 1, 15), date(2016, 2, 15), date(2016, 3, 15), date(2016, 4, 2)]
+
+
 def test_the_peak_to_fall_series_has_35_months():
-    days = list(step_dates(date(2015, 1, 1), date(2017, 11, 30), "month"))
+    days = list(step_dates(date(2015, 1, 31), date(2017, 11, 30), "month"))
     assert len(days) == 35
     assert (days[0], days[-1]) == (date(2015, 1, 31), date(2017, 11, 30))
 
 
-def test_quarters_end_in_march_june_september_december():
-    days = list(step_dates(date(2016, 2, 1), date(2016, 12, 31), "quarter"))
-    assert days == [date(2016, 3, 31), date(2016, 6, 30), date(2016, 9, 30), date(2016, 12, 31)]
+def test_quarters_step_from_the_first_date_and_the_last_is_the_last_date():
+    days = list(step_dates(date(2015, 1, 31), date(2017, 11, 30), "quarter"))
+    assert days[:4] == [date(2015, 1, 31), date(2015, 4, 30), date(2015, 7, 31), date(2015, 10, 31)]
+    assert days[-2:] == [date(2017, 10, 31), date(2017, 11, 30)]
+    assert len(days) == 13
 
 
-def test_weeks_step_by_seven_days_from_the_first():
+def test_years_step_from_the_first_date():
+    days = list(step_dates(date(2014, 6, 30), date(2017, 11, 30), "year"))
+    assert days == [
+        date(2014, 6, 30),
+        date(2015, 6, 30),
+        date(2016, 6, 30),
+        date(2017, 6, 30),
+        date(2017, 11, 30),
+    ]
+
+
+def test_weeks_step_by_seven_days_from_the_first_and_end_on_the_last():
     days = list(step_dates(date(2017, 11, 1), date(2017, 11, 30), "week"))
-    assert days == [date(2017, 11, d) for d in (1, 8, 15, 22, 29)]
+    assert days == [date(2017, 11, d) for d in (1, 8, 15, 22, 29, 30)]
+
+
+def test_a_range_of_whole_steps_does_not_repeat_the_last_date():
+    days = list(step_dates(date(2017, 11, 2), date(2017, 11, 30), "week"))
+    assert days == [date(2017, 11, d) for d in (2, 9, 16, 23, 30)]
+
+
+def test_a_one_day_range_is_one_date():
+    assert list(step_dates(date(2017, 11, 30), date(2017, 11, 30), "quarter")) == [
+        date(2017, 11, 30)
+    ]

@@ -1,6 +1,10 @@
 """Label placement (pure): no overlaps, nearer spots first, important places first."""
 
-from geomap.render.placement import LabelRequest, overlaps, place_labels
+from dataclasses import replace
+
+import pytest
+
+from geomap.render.placement import LabelRequest, marker_box, overlaps, place_labels
 
 FRAME = (0, 0, 400, 300)
 
@@ -70,3 +74,122 @@ def test_a_label_pushed_far_from_its_marker_gets_a_leader_line():
 def test_a_label_next_to_its_marker_has_no_leader():
     [label] = place_labels([LabelRequest("a", 100, 100, 5, 40, 10)], FRAME)
     assert label.leader is None
+
+
+# The rule, written the plain way (every candidate against every box): the placement through the
+# grid must choose exactly what this chooses.
+def reference_placement(requests, frame, obstacles=(), gap=2.0, padding=1.0):
+    from geomap.render.placement import DISTANCES, POSITIONS, marker_box
+
+    def box_at(request, distance, dx, dy, ha, va):
+        offset = request.radius * distance + gap
+        diagonal = 0.72 if dx and dy else 1.0
+        x = request.x + dx * offset * diagonal
+        y = request.y + dy * offset * diagonal
+        x0 = {"left": x, "right": x - request.width, "center": x - request.width / 2}[ha]
+        y0 = {"bottom": y, "top": y - request.height, "center": y - request.height / 2}[va]
+        return (x0, y0, x0 + request.width, y0 + request.height)
+
+    markers = [marker_box(r) for r in requests]
+    labels, chosen = [], {}
+    for index, request in enumerate(requests):
+        for lesser_ok in (False, True):
+            taken = list(obstacles) + labels
+            taken += [
+                box
+                for i, box in enumerate(markers)
+                if i != index and not (lesser_ok and requests[i].rank > request.rank)
+            ]
+            spot = None
+            for distance in DISTANCES:
+                for dx, dy, ha, va in POSITIONS:
+                    box = box_at(request, distance, dx, dy, ha, va)
+                    padded = (
+                        box[0] - padding,
+                        box[1] - padding,
+                        box[2] + padding,
+                        box[3] + padding,
+                    )
+                    inside = frame[0] <= box[0] and box[2] <= frame[2]
+                    inside = inside and frame[1] <= box[1] and box[3] <= frame[3]
+                    if inside and not any(overlaps(padded, other) for other in taken):
+                        spot = box
+                        break
+                if spot:
+                    break
+            if spot:
+                chosen[request.key] = spot
+                labels.append((spot[0] - 1, spot[1] - 1, spot[2] + 1, spot[3] + 1))
+                break
+    return chosen
+
+
+def random_requests(count, seed, size=(1600, 1200)):
+    import random
+
+    rng = random.Random(seed)
+    return [
+        LabelRequest(
+            f"p{i}",
+            rng.uniform(0, size[0]),
+            rng.uniform(0, size[1]),
+            rng.uniform(3, 8),
+            rng.uniform(30, 120),
+            rng.uniform(10, 16),
+            None if i % 3 else 4.0,
+            rng.randint(1, 4),
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [60, 700])
+def test_the_grid_places_exactly_what_comparing_every_box_places(count):
+    frame = (2, 2, 1598, 1198)
+    obstacles = [(0, 0, 400, 300), (1400, 1000, 1600, 1200)]
+    requests = random_requests(count, seed=count)
+    placed = place_labels(requests, frame, obstacles)
+    expected = reference_placement(requests, frame, obstacles)
+    assert len(placed) > count // 3  # a real test: many labels placed, many dropped at 700
+    assert {label.key: label.box for label in placed} == expected
+    assert [label.key for label in placed] == list(expected)
+
+
+def test_a_dense_map_places_labels_that_overlap_nothing_but_lesser_markers():
+    requests = random_requests(3000, seed=7)
+    frame = (2, 2, 1598, 1198)
+    placed = place_labels(requests, frame)
+    assert 500 < len(placed) < 3000
+    by_key = {r.key: r for r in requests}
+    boxes = [label.box for label in placed]
+    for i, box in enumerate(boxes):
+        assert frame[0] <= box[0] and box[2] <= frame[2]
+        assert not any(overlaps(box, other) for other in boxes[i + 1 :])
+    for label in placed:
+        mine = by_key[label.key]
+        for request in requests:
+            if request.key != mine.key and overlaps(label.box, marker_box(request)):
+                assert request.rank > mine.rank
+
+
+def test_text_is_measured_only_for_labels_that_might_fit():
+    """A request may carry a lower bound of its size and a way to measure it: the placement is
+    the same as with every size measured first, and a label that cannot fit even at its lower
+    bound is never measured."""
+    exact = random_requests(2000, seed=3)
+    measured = []
+
+    def measurer(request):
+        def measure():
+            measured.append(request.key)
+            return request.width, request.height
+
+        return measure
+
+    lazy = [
+        replace(r, width=r.width * 0.8, height=r.height * 0.8, measure=measurer(r)) for r in exact
+    ]
+    frame = (2, 2, 1598, 1198)
+    assert place_labels(lazy, frame) == place_labels(exact, frame)
+    assert len(set(measured)) == len(measured)  # each at most once
+    assert len(measured) < len(exact) * 0.7  # the dense map's hopeless labels were not measured

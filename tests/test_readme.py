@@ -30,7 +30,17 @@ def console_examples() -> list[tuple[str, list[str]]]:
 
 def test_the_readme_has_examples_of_every_command():
     commands = {command.split()[1] for command, _ in console_examples()}
-    assert commands == {"render", "compare", "batch", "state", "diff", "validate", "area", "chart"}
+    assert commands == {
+        "render",
+        "compare",
+        "batch",
+        "state",
+        "diff",
+        "validate",
+        "area",
+        "chart",
+        "export",
+    }
 
 
 @pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda v: str(v)[:60])

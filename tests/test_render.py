@@ -152,3 +152,21 @@ def test_geomap_recognises_its_fast_png(tmp_path):
     path = tmp_path / "frame.png"
     path.write_bytes(png_bytes(rgba, 100))
     assert written_by_geomap(path)
+
+
+def test_a_label_is_never_larger_than_its_measured_text(drawn):
+    """Labels are measured only when their lower-bound size could fit: that bound must hold for
+    every name of the default scenario, in both label fonts."""
+    from matplotlib.font_manager import FontProperties
+
+    _, canvas, _ = drawn
+    names = [place.name for place in load_scenario().places.values()]
+    names += ["Village 04711", "fi fl ffi", "AVAWAY", "Ḥaleb", "Deir ez-Zor", "x"]
+    renderer = canvas.figure.canvas.get_renderer()
+    for weight, size in (("normal", 7.2), ("bold", 8.4)):
+        prop = FontProperties(family="sans-serif", size=size, weight=weight)
+        for name in names:
+            width, height, _ = renderer.get_text_width_height_descent(name, prop, ismath=False)
+            floor_width, floor_height = canvas._text_size_floor(name, prop)
+            assert 0.7 * width - 6 < floor_width <= width, name  # a bound, and a close one
+            assert 0.6 * height < floor_height <= height, name

@@ -35,6 +35,30 @@ def test_monthly_series_ends_each_month(timeline):
     assert days == [date(2016, 1, 31), date(2016, 2, 29), date(2016, 3, 31)]
 
 
+@pytest.mark.parametrize("every", ["day", "week", "month", "quarter", "year", "change"])
+def test_the_first_frame_is_from_and_the_last_is_to_for_every_step(timeline, every):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-11"), every)
+    assert (days[0], days[-1]) == (date(2015, 1, 31), date(2017, 11, 30))
+    assert days == sorted(set(days))
+
+
+def test_a_quarterly_series_keeps_the_january_peak_and_the_november_end(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-11"), "quarter")
+    assert days[:3] == [date(2015, 1, 31), date(2015, 4, 30), date(2015, 7, 31)]
+    assert days[-2:] == [date(2017, 10, 31), date(2017, 11, 30)]
+
+
+def test_a_weekly_series_never_starts_before_from(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2015-03"), "week")
+    assert days[:2] == [date(2015, 1, 31), date(2015, 2, 7)]
+    assert days[-1] == date(2015, 3, 31)
+
+
+def test_change_mode_ends_on_to_even_when_nothing_changed_that_day(timeline):
+    days = series_dates(timeline, parse_period("2015-01"), parse_period("2017-10-20"), "change")
+    assert days == [date(2015, 1, 31), date(2017, 10, 17), date(2017, 10, 20)]
+
+
 def test_a_series_outside_the_range_names_the_range(timeline):
     with pytest.raises(InputError, match="outside the covered range 2015-01-01 to 2017-11-30"):
         series_dates(timeline, parse_period("2014-06"), parse_period("2015-06"), "month")
@@ -229,6 +253,33 @@ def test_animation_contact_sheet_and_report(run, mini, tmp_path):
         assert gif.info["duration"] == 250
     report = (out / "geomap-2015-01-31-to-2015-04-30-report.pdf").read_bytes()
     assert report.count(b"/Type /Page\n") + report.count(b"/Type /Page ") >= 6
+
+
+def gif_frames(path: Path) -> list[np.ndarray]:
+    with Image.open(path) as gif:
+        frames = []
+        for number in range(gif.n_frames):
+            gif.seek(number)
+            frames.append(np.asarray(gif.convert("RGB")))
+        return frames
+
+
+def test_every_gif_frame_keeps_the_faction_colours_of_its_png(run, mini, tmp_path):
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600")
+    assert result.exit_code == 0, result.output
+    pngs = sorted(out.glob("geomap-2015-0?-??.png"))
+    gif = gif_frames(out / "geomap-2015-01-31-to-2015-04-30.gif")
+    factions = load_scenario(mini).factions.values()
+    colours = [tuple(int(f.colour[i : i + 2], 16) for i in (1, 3, 5)) for f in factions]
+    assert len(gif) == len(pngs) == 4
+    for png, frame in zip(pngs, gif, strict=True):
+        expected = pixels(png)[..., :3]
+        for colour in colours:
+            where = (expected == colour).all(axis=-1)
+            assert where.sum() > 20, colour  # every faction is on the map
+            assert (frame[where] == colour).all(), (png.name, colour)
+        assert np.abs(frame.astype(int) - expected).mean() < 0.5
 
 
 def test_mp4(run, mini, tmp_path):

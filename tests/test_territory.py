@@ -394,7 +394,7 @@ def test_bad_territory_rules_point_at_their_line(mini):
 
 def test_area_command_prints_km2_per_faction_and_date(run, mini):
     result = run(
-        "area", "--from", "2015-01", "--to", "2017-11", "--every", "year", "-s", mini, "-f", "json"
+        "area", "--from", "2015-12", "--to", "2016-12", "--every", "year", "-s", mini, "-f", "json"
     )
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)

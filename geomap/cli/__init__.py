@@ -39,11 +39,12 @@ def _register() -> None:
     from geomap.cli.chart import chart
     from geomap.cli.compare import compare
     from geomap.cli.diff import diff
+    from geomap.cli.export import export
     from geomap.cli.render import render
     from geomap.cli.state import state
     from geomap.cli.validate import validate
 
-    for command in (render, compare, batch, state, diff, area, chart, validate):
+    for command in (render, compare, batch, state, diff, area, chart, export, validate):
         cli.add_command(command)
 
 

@@ -125,14 +125,19 @@ def range_options(function):
     """``--from``, ``--to`` and ``--every``: the dates of a series."""
     for option in reversed(
         [
-            click.option("--from", "start", type=PERIOD, required=True, help="First date."),
-            click.option("--to", "end", type=PERIOD, required=True, help="Last date."),
+            click.option(
+                "--from", "start", type=PERIOD, required=True, help="First date (the first frame)."
+            ),
+            click.option(
+                "--to", "end", type=PERIOD, required=True, help="Last date (the last frame)."
+            ),
             click.option(
                 "--every",
                 type=click.Choice(EVERY_CHOICES),
                 default="month",
                 show_default=True,
-                help="One value per period end, or per day on which something changed hands.",
+                help="Step counted from --from (the last step ends on --to), or every day on "
+                "which something changed hands.",
             ),
         ]
     ):

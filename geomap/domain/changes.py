@@ -46,10 +46,22 @@ def describe_side(record: dict, side: str, factions) -> str:
 
 
 def change_records(scenario: Scenario, first: date, second: date) -> list[dict]:
-    """Every place whose holder or status differs between ``first`` and ``second``, in the
-    order the changes happened."""
+    """Every place whose holder or status differs between ``first`` and ``second`` (the net
+    difference), in the order the changes happened."""
+    changes = scenario.timeline.changes_between(first, second, scenario.places)
+    return _records(scenario, changes)
+
+
+def event_records(scenario: Scenario, first: date, second: date) -> list[dict]:
+    """Every change of hands after ``first`` up to ``second`` (events, each with its date and
+    sources): Palmyra, lost and retaken twice in 2015-2017, gives four."""
+    changes = scenario.timeline.events_between(first, second, scenario.places)
+    return _records(scenario, changes)
+
+
+def _records(scenario: Scenario, changes) -> list[dict]:
     records = []
-    for change in scenario.timeline.changes_between(first, second, scenario.places):
+    for change in changes:
         place = scenario.places[change.place_id]
         before, after = change.before, change.after
         records.append(

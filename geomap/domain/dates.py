@@ -76,38 +76,41 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months: a month end stays a month end, other days keep their number
+    (clamped to the month's length: 31 January + 1 month is 28 or 29 February)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
-    return month_end(date(year, month + 1, 1))
+    days_in_month = calendar.monthrange(year, month + 1)[1]
+    if day == month_end(day):
+        return date(year, month + 1, days_in_month)
+    return date(year, month + 1, min(day.day, days_in_month))
 
 
 STEPS = ("day", "week", "month", "quarter", "year")
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def step_dates(first: date, last: date, every: str) -> Iterator[date]:
-    """The as-of dates of a series from ``first`` to ``last`` inclusive.
+    """The as-of dates of a series: ``first``, then one every step counted from ``first``, and
+    ``last`` as the final date (the final interval is shorter when the range is not a whole
+    number of steps).
 
-    ``month``, ``quarter`` and ``year`` give the last day of each period that ends within the
-    range (plus ``last`` itself when the range ends mid-period is not added: a series shows whole
-    periods); ``week`` and ``day`` step from ``first`` by 7 or 1 days.
+    Steps of ``month``, ``quarter`` and ``year`` keep the day of the month (a month end stays a
+    month end: from 31 January 2015 quarterly gives 30 April, 31 July, …); ``week`` and ``day``
+    add 7 or 1 days.
     """
     if every not in STEPS:
         raise ValueError(f"unknown step {every!r}; expected one of {', '.join(STEPS)}")
-    if every in ("day", "week"):
-        stride = timedelta(days=1 if every == "day" else 7)
-        current = first
-        while current <= last:
-            yield current
-            current += stride
+    if last < first:
         return
-    months = {"month": 1, "quarter": 3, "year": 12}[every]
-    current = month_end(first)
-    if every == "quarter":
-        current = _add_months(current, (3 - current.month % 3) % 3)
-    elif every == "year":
-        current = date(current.year, 12, 31)
-    while current <= last:
-        if current >= first:
-            yield current
-        current = _add_months(current, months)
+    steps = 0
+    current = first
+    while current < last:
+        yield current
+        steps += 1
+        if every in _MONTHS:
+            current = add_months(first, steps * _MONTHS[every])
+        else:
+            current = first + timedelta(days=steps * (1 if every == "day" else 7))
+    yield last

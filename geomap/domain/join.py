@@ -14,6 +14,8 @@ STATE_KEYS = (
     "aliases",
     "kind",
     "country",
+    "lon",
+    "lat",
     "holder",
     "status",
     "by",
@@ -52,12 +54,15 @@ def join_states(
 def state_record(item: PlaceOnMap, citations: Mapping[str, Citation]) -> dict:
     """The machine-readable answer to "who held this place on that day"."""
     place, state = item.place, item.state
+    lon, lat = place.lonlat
     return {
         "id": place.id,
         "name": place.name,
         "aliases": list(place.aliases),
         "kind": place.kind,
         "country": place.country,
+        "lon": round(lon, 6),
+        "lat": round(lat, 6),
         "holder": state.holder,
         "status": state.status,
         "by": state.by,

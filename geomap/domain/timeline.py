@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from geomap.domain.dates import Period
 from geomap.domain.model import Assertion, PlaceState, Snapshot
@@ -117,3 +117,29 @@ class Timeline:
             if (before.holder, before.status, before.by) != (after.holder, after.status, after.by):
                 changes.append(Change(place_id, before if before.known else None, after))
         return changes
+
+    def events_between(
+        self, first: date, second: date, place_ids: Iterable[str] | None = None
+    ) -> list[Change]:
+        """Every change of hands after ``first`` up to and including ``second``, in date order.
+
+        A change is the start of a new state (holder, status or besieger); a restatement of the
+        same state is not one. ``after`` is the state as of that day (its ``since`` is the day and
+        its sources those of the assertion), ``before`` the state the day before. A place that
+        fell and was retaken between the dates gives two changes (``changes_between`` none).
+        """
+        ids = sorted(self._assertions.keys() if place_ids is None else place_ids)
+        events = []
+        for place_id in ids:
+            dates = self._dates.get(place_id, [])
+            began = self._began.get(place_id, [])
+            start = bisect.bisect_right(dates, first)
+            for index in range(start, bisect.bisect_right(dates, second)):
+                if began[index] != index:
+                    continue  # a restatement
+                day = dates[index]
+                before = self.state_of(place_id, day - timedelta(days=1))
+                after = self.state_of(place_id, day)
+                events.append(Change(place_id, before if before.known else None, after))
+        events.sort(key=lambda change: change.after.since)
+        return events

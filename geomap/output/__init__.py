@@ -1,1 +1,1 @@
-"""Writing files: atomic writes and overwrite rules, animations, tables."""
+"""Writing files: atomic writes and overwrite rules, animations, tables, GIS layers."""

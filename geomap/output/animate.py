@@ -19,20 +19,115 @@ def _open_rgb(path: Path):
         return image.convert("RGB")
 
 
-def write_gif(frames: Sequence[Path], out: Path, seconds_per_frame: float) -> Path:
-    """An animated GIF that loops; one shared palette keeps colours steady between frames."""
+GIF_COLOURS = 255  # one index stays free for the GIF writer's transparency between frames
+MOST_FREQUENT_SHARE = 0.75  # of the palette: exact colours by pixel count; the rest median cut
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+
+
+def _pack(rgb):
+    import numpy as np
+
+    rgb = np.asarray(rgb, dtype=np.uint32)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _unpack(packed):
+    import numpy as np
+
+    packed = np.asarray(packed, dtype=np.uint32)
+    return np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=-1)
+
+
+def gif_palette(
+    frames: Sequence, keep: Sequence[str] = (), size: int = GIF_COLOURS
+) -> list[tuple[int, int, int]]:
+    """A palette for every frame of an animation that keeps colours exactly.
+
+    First the colours in ``keep`` (faction, symbol and text colours), then the exact colours that
+    cover the most pixels over all frames (areas, land, sea: a faction on a few pixels keeps its
+    colour because it is kept, not because it is frequent), then a median cut of the remaining
+    pixels (anti-aliased edges) for the slots left. ``frames`` are RGB arrays.
+    """
+    import numpy as np
     from PIL import Image
 
-    images = [_open_rgb(p) for p in frames]
-    # One palette for every frame, from a strip of sample frames, so colours stay put
-    samples = images[:: max(1, len(images) // 6)][:6]
-    strip = Image.new("RGB", (samples[0].width, samples[0].height * len(samples)))
-    for number, sample in enumerate(samples):
-        strip.paste(sample, (0, number * sample.height))
-    palette_source = strip.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    paletted = [
-        image.quantize(palette=palette_source, dither=Image.Dither.NONE) for image in images
-    ]
+    chosen: list[int] = []
+    for colour in keep:
+        packed = int(_pack(_hex_rgb(colour)))
+        if packed not in chosen:
+            chosen.append(packed)
+    chosen = chosen[:size]
+    per_frame = [np.unique(_pack(frame), return_counts=True) for frame in frames]
+    values, inverse = np.unique(np.concatenate([v for v, _ in per_frame]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in per_frame]))
+    order = np.lexsort((values, -counts))
+    totals = dict(zip(values[order].tolist(), counts[order].astype(int).tolist(), strict=True))
+    frequent = list(totals)
+    budget = max(len(chosen), int(size * MOST_FREQUENT_SHARE))
+    for value in frequent:
+        if len(chosen) >= budget:
+            break
+        if value not in chosen:
+            chosen.append(value)
+    taken = set(chosen)
+    rest = [v for v in frequent if v not in taken]
+    if rest and len(chosen) < size:
+        if len(rest) <= size - len(chosen):
+            chosen.extend(rest)
+        else:
+            weights = np.array([totals[v] for v in rest], dtype=np.float64)
+            weights = np.maximum(1, np.round(weights * min(1.0, 1e6 / weights.sum()))).astype(int)
+            sample = np.repeat(np.array(rest, dtype=np.uint32), weights)
+            strip = _unpack(sample).astype(np.uint8).reshape(1, -1, 3)
+            cut = Image.fromarray(strip, "RGB").quantize(
+                colors=size - len(chosen), method=Image.Quantize.MEDIANCUT
+            )
+            extra = cut.getpalette()[: 3 * (size - len(chosen))]
+            for index in range(0, len(extra), 3):
+                value = int(_pack(extra[index : index + 3]))
+                if value not in chosen:
+                    chosen.append(value)
+    return [tuple(int(c) for c in _unpack(v)) for v in chosen]
+
+
+def to_palette(frame, palette: Sequence[tuple[int, int, int]]):
+    """The frame's palette indices: a colour in the palette keeps its index exactly, any other
+    colour takes the nearest (in RGB)."""
+    import numpy as np
+
+    values, inverse = np.unique(_pack(frame), return_inverse=True)
+    table = np.asarray(palette, dtype=np.int32)
+    rgb = _unpack(values).astype(np.int32)
+    nearest = np.empty(len(values), dtype=np.uint8)
+    for start in range(0, len(values), 4096):
+        block = rgb[start : start + 4096, None, :] - table[None, :, :]
+        nearest[start : start + 4096] = np.argmin((block * block).sum(-1), axis=1)
+    return nearest[inverse.reshape(-1)].reshape(frame.shape[:2])
+
+
+def write_gif(
+    frames: Sequence[Path], out: Path, seconds_per_frame: float, keep: Sequence[str] = ()
+) -> Path:
+    """An animated GIF that loops, with one palette for every frame (colours stay put) that keeps
+    the colours in ``keep`` and the most used ones exactly (see ``gif_palette``)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = [np.asarray(_open_rgb(p)) for p in frames]
+    palette = gif_palette(pixels, keep)
+    flat = [channel for colour in palette for channel in colour]
+    paletted = []
+    for frame in pixels:
+        image = Image.fromarray(to_palette(frame, palette), "P")
+        image.putpalette(flat)
+        paletted.append(image)
+    del pixels
     duration_ms = max(20, round(seconds_per_frame * 1000))
 
     def write(temp: Path) -> None:

@@ -28,7 +28,9 @@ def written_by_geomap(path: Path) -> bool:
         with path.open("rb") as handle:
             head = handle.read(64 * 1024)
             if not (head.startswith(_SIGNATURES) or head[4:8] == b"ftyp"):
-                return False
+                from geomap.output.gis import written_by_geomap_gis
+
+                return written_by_geomap_gis(path)
             if _MARKER.search(head):
                 return True
             handle.seek(max(0, path.stat().st_size - 64 * 1024))
@@ -50,15 +52,16 @@ def check_writable(path: Path, force: bool) -> None:
         raise InputError.at(Location.of_file(path.parent), "output folder does not exist")
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], None], suffix: str = ".part") -> Path:
     """Call ``write(temp_path)`` on a temporary file beside ``path``, then rename it into place.
+    ``suffix`` ends the temporary name (some writers go by it).
 
     A failure or an interruption (Ctrl-C) leaves no partial file: the temporary file is removed.
     """
     path = Path(path)
     try:
         handle, temp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+            dir=path.parent, prefix=f".{path.name}.", suffix=suffix
         )
     except OSError as error:
         raise InputError.at(

@@ -10,7 +10,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from geomap.domain.changes import change_records, describe_side
+from geomap.domain.changes import describe_side, event_records
 from geomap.domain.dates import long_date
 from geomap.render.canvas import (
     CHANGE_COLOUR,
@@ -49,7 +49,7 @@ def build_comparison(
         basemap = load_basemap(scenario.basemap, scenario.projection)
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
-        records = change_records(scenario, first, second)
+        records = event_records(scenario, first, second)
         changed = {r["id"] for r in records}
         model = cached_territory_model(scenario)
         canvases = []
@@ -96,7 +96,7 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
     ax.text(
         0.0,
         1.0,
-        f"Changed hands ({len(records)})",
+        f"Changes of hands ({len(records)})",
         fontsize=size + 2,
         fontweight="bold",
         va="top",
@@ -115,7 +115,7 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
                 markeredgewidth=1.6,
             )
         ],
-        ["ringed on the right-hand map"],
+        ["ringed on the right-hand map (changed hands at least once)"],
         loc="upper left",
         bbox_to_anchor=(0.0, 0.975),
         frameon=False,

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geomap import __version__
-from geomap.domain.changes import change_records, describe_side
+from geomap.domain.changes import describe_side, event_records
 from geomap.domain.dates import long_date
 from geomap.output.files import savefig_metadata, write_atomically
 from geomap.render.canvas import rc_params
@@ -52,7 +52,7 @@ def _cover(scenario: Scenario, style: Style, days: list[date]) -> Figure:
 
 
 def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Figure]:
-    records = change_records(scenario, days[0], days[-1])
+    records = event_records(scenario, days[0], days[-1])
     pages = []
     heading = f"Changes of hands, {long_date(days[0])} to {long_date(days[-1])}"
     for start in range(0, max(len(records), 1), ROWS_PER_PAGE):

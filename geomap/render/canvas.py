@@ -180,6 +180,7 @@ class MapCanvas:
         self._furniture: list = []
         self._background = None
         self._text_sizes: dict[tuple, tuple[float, float]] = {}
+        self._glyph_sizes: dict[tuple, dict[str, tuple[float, float]]] = {}
         self._labels: list | None = None  # placed once: labels do not move between frames
         self._titles: list = []
         self._legend = None
@@ -674,13 +675,17 @@ class MapCanvas:
             prop = FontProperties(
                 family="sans-serif", size=size, weight="bold" if major else "normal"
             )
-            key = (item.place.name, size, major)
-            if key not in self._text_sizes:
-                width, height, _ = renderer.get_text_width_height_descent(
-                    item.place.name, prop, ismath=False
-                )
-                self._text_sizes[key] = (width, height)
-            width, height = self._text_sizes[key]
+            name = item.place.name
+            floor_width, floor_height = self._text_size_floor(name, prop)
+
+            def measure(name=name, prop=prop, key=(name, size, major)):
+                if key not in self._text_sizes:
+                    width, height, _ = renderer.get_text_width_height_descent(
+                        name, prop, ismath=False
+                    )
+                    self._text_sizes[key] = (width + 2 * scale, height + 2 * scale)
+                return self._text_sizes[key]
+
             # room for a besieged ring around every marker, so labels never move between frames
             marker_radius = style.marker_size(item.place.rank) * scale / 2
             radius = marker_radius * 1.75
@@ -690,10 +695,11 @@ class MapCanvas:
                     float(pixels[index, 0]),
                     float(pixels[index, 1]),
                     radius,
-                    width + 2 * scale,
-                    height + 2 * scale,
+                    floor_width + 2 * scale,
+                    floor_height + 2 * scale,
                     marker_radius * 1.2,
                     item.place.rank,
+                    measure,
                 )
             )
             fonts[item.place.id] = (item, prop)
@@ -731,6 +737,32 @@ class MapCanvas:
                 line.set_gid(f"leader-{item.place.id}")
                 self.ax.add_line(line)
                 self._labels.append(line)
+
+    def _text_size_floor(self, text: str, prop) -> tuple[float, float]:
+        """At most the width and height in pixels that ``text`` measures, from each character's
+        advance and height (read once per font): far quicker than measuring the text."""
+        from matplotlib.backends.backend_agg import get_hinting_flag
+        from matplotlib.font_manager import findfont, get_font
+
+        size = prop.get_size_in_points()
+        key = (findfont(prop), size)
+        glyphs = self._glyph_sizes.get(key)
+        if glyphs is None:
+            glyphs = self._glyph_sizes[key] = {}
+        missing = set(text) - glyphs.keys()
+        if missing:
+            font = get_font(key[0])
+            font.set_size(size, self.dpi)
+            for char in missing:
+                if font.get_char_index(ord(char)) == 0:
+                    glyphs[char] = (0.0, 0.0)  # drawn from a fallback font: count nothing
+                    continue
+                glyph = font.load_char(ord(char), flags=get_hinting_flag())
+                glyphs[char] = (glyph.horiAdvance / 64, (glyph.bbox[3] - glyph.bbox[1]) / 64)
+        advance = sum(glyphs[char][0] for char in text)
+        height = max((glyphs[char][1] for char in text), default=0.0)
+        # kerning, ligatures, side bearings and hinting move the ink by a few pixels at most
+        return max(0.8 * advance - 4.0, 0.0), 0.8 * height
 
     def _legend_box_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""

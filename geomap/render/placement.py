@@ -5,12 +5,18 @@ fixed order (then the same positions farther out, the farthest with a leader lin
 first that hits no marker, no placed label, no obstacle and stays inside the frame. Failing that,
 it may cover the marker of a less important place (a higher ``rank``), never a label. A label
 that fits nowhere is dropped, so lower-ranked labels give way.
+
+Markers, obstacles and placed labels are filed in a uniform grid, so each candidate position is
+tested only against the boxes near it: the work grows with the number of places, not its square.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y up
 
@@ -37,6 +43,10 @@ class LabelRequest:
     height: float
     marker_radius: float | None = None  # the marker as an obstacle to others (default: radius)
     rank: int = 1  # 1 = most important
+    measure: Callable[[], tuple[float, float]] | None = field(default=None, compare=False)
+    """When given, ``width`` and ``height`` are lower bounds and ``measure()`` returns the exact
+    size: it is called only for a label that might fit (measuring text is slow, and on a dense
+    map most labels are dropped whatever their exact size)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,58 @@ def marker_box(request: LabelRequest) -> Box:
     return (request.x - r, request.y - r, request.x + r, request.y + r)
 
 
+class _Grid:
+    """Box numbers filed by the cells of a uniform grid that their boxes touch: a query looks
+    only at the boxes sharing a cell with it (two boxes that overlap share at least one cell)."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[int]] = {}
+
+    def _span(self, box) -> tuple[range, range]:
+        size = self.cell
+        return (
+            range(math.floor(box[0] / size), math.floor(box[2] / size) + 1),
+            range(math.floor(box[1] / size), math.floor(box[3] / size) + 1),
+        )
+
+    def add(self, box, number: int) -> None:
+        columns, rows = self._span(box)
+        cells = self.cells
+        for i in columns:
+            for j in rows:
+                cells.setdefault((i, j), []).append(number)
+
+    def near(self, box) -> list[int]:
+        columns, rows = self._span(box)
+        cells = self.cells
+        found: list[int] = []
+        for i in columns:
+            for j in rows:
+                found.extend(cells.get((i, j), ()))
+        return found
+
+
+def _cell_size(requests: Sequence[LabelRequest], frame: Box) -> float:
+    """About a typical label's width, smaller where markers are dense (a few per cell)."""
+    if not requests:
+        return 64.0
+    widths = sorted(r.width for r in requests)
+    area = max((frame[2] - frame[0]) * (frame[3] - frame[1]), 1.0)
+    spacing = 2.0 * math.sqrt(area / len(requests))
+    return max(min(widths[len(widths) // 2], spacing), 8.0)
+
+
+FIXED = -1  # owner of an obstacle or a placed label (a marker's owner is its request's index)
+_CANDIDATES = tuple(_candidates())
+_DX = np.array([dx for _, (dx, _, _, _) in _CANDIDATES], dtype=float)
+_DY = np.array([dy for _, (_, dy, _, _) in _CANDIDATES], dtype=float)
+_DISTANCE = np.array([distance for distance, _ in _CANDIDATES])
+_DIAGONAL = np.where((_DX != 0) & (_DY != 0), 0.72, 1.0)
+_SHIFT_X = np.array([{"left": 0.0, "right": 1.0, "center": 0.5}[p[2]] for _, p in _CANDIDATES])
+_SHIFT_Y = np.array([{"bottom": 0.0, "top": 1.0, "center": 0.5}[p[3]] for _, p in _CANDIDATES])
+
+
 def place_labels(
     requests: Sequence[LabelRequest],
     frame: Box,
@@ -85,52 +147,129 @@ def place_labels(
     gap: float = 2.0,
     padding: float = 1.0,
 ) -> list[PlacedLabel]:
-    """Place ``requests`` (already in priority order) without overlaps; returns those placed."""
-    markers = [marker_box(r) for r in requests]
-    fixed = list(obstacles)
-    labels: list[Box] = []
+    """Place ``requests`` (already in priority order) without overlaps; returns those placed.
+
+    A label's box at each candidate position contains the box of any smaller label there, so a
+    label whose lower-bound size fits nowhere is dropped without measuring it.
+
+    Every label's candidate positions are tested together against the boxes near them (markers,
+    obstacles, labels placed so far), found through a grid: each label costs about the same
+    however many places the map has.
+    """
+    fixed = [tuple(box) for box in obstacles]
+    count = len(requests)
+    if not count:
+        return []
+    # every box that may block a label: markers, then obstacles, then labels as they are placed
+    boxes = np.empty((2 * count + len(fixed), 4))
+    owner = np.full(len(boxes), FIXED, dtype=np.int64)
+    rank = np.zeros(len(boxes), dtype=np.int64)
+    boxes[:count] = [marker_box(request) for request in requests]
+    owner[:count] = np.arange(count)
+    rank[:count] = [request.rank for request in requests]
+    if fixed:
+        boxes[count : count + len(fixed)] = fixed
+    used = count + len(fixed)
+    grid = _Grid(_cell_size(requests, frame))
+    for number, box in enumerate(boxes[:used].tolist()):
+        grid.add(box, number)
+    blockers = _Blockers(boxes, owner, rank, grid)
+    # every candidate box of every label at once (rows: labels, columns: candidate positions)
+    column = np.array([[r.x, r.y, r.radius, r.width, r.height] for r in requests]).T[:, :, None]
+    candidates = _candidate_boxes(*column, frame, gap)
     placed: list[PlacedLabel] = []
     for index, request in enumerate(requests):
-        for may_cover_lesser_markers in (False, True):
-            blocking = [
-                box
-                for i, box in enumerate(markers)
-                if i != index and not (may_cover_lesser_markers and requests[i].rank > request.rank)
-            ]
-            spot = _first_free_spot(request, frame, blocking + fixed + labels, gap, padding)
-            if spot is not None:
-                placed.append(spot)
-                x0, y0, x1, y1 = spot.box
-                labels.append((x0 - padding, y0 - padding, x1 + padding, y1 + padding))
-                break
+        spot = _free_spot(request, index, [a[index] for a in candidates], blockers, padding)
+        if spot is not None and request.measure is not None:
+            # a box no larger than the label's, at every candidate position, fits: measure it
+            width, height = request.measure()
+            exact = replace(request, width=width, height=height, measure=None)
+            boxes_of = _candidate_boxes(exact.x, exact.y, exact.radius, width, height, frame, gap)
+            spot = _free_spot(exact, index, boxes_of, blockers, padding)
+        if spot is not None:
+            placed.append(spot)
+            x0, y0, x1, y1 = spot.box
+            blockers.add(used, (x0 - padding, y0 - padding, x1 + padding, y1 + padding))
+            used += 1
     return placed
 
 
-def _first_free_spot(
-    request: LabelRequest, frame: Box, taken: list[Box], gap: float, padding: float
+class _Blockers:
+    """Every box that may block a label: markers, obstacles, then labels as they are placed."""
+
+    def __init__(self, boxes: np.ndarray, owner: np.ndarray, rank: np.ndarray, grid: _Grid):
+        self.boxes = boxes  # x0, y0, x1, y1 per row
+        self.owner = owner  # the request whose marker a box is, or FIXED
+        self.rank = rank  # that request's rank
+        self.grid = grid
+
+    def add(self, number: int, box: Box) -> None:
+        self.boxes[number] = box
+        self.grid.add(box, number)
+
+
+def _candidate_boxes(x, y, radius, width, height, frame: Box, gap: float):
+    """x, y (text anchors), x0, y0, x1, y1 (boxes) and inside (in the frame) per candidate."""
+    offset = radius * _DISTANCE + gap
+    anchor_x = x + _DX * offset * _DIAGONAL
+    anchor_y = y + _DY * offset * _DIAGONAL
+    x0 = anchor_x - width * _SHIFT_X
+    y0 = anchor_y - height * _SHIFT_Y
+    x1 = x0 + width
+    y1 = y0 + height
+    inside = (frame[0] <= x0) & (x1 <= frame[2]) & (frame[1] <= y0) & (y1 <= frame[3])
+    return anchor_x, anchor_y, x0, y0, x1, y1, inside
+
+
+def _free_spot(
+    request: LabelRequest, index: int, candidates, blockers: _Blockers, padding: float
 ) -> PlacedLabel | None:
-    for distance, (dx, dy, ha, va) in _candidates():
-        offset = request.radius * distance + gap
-        diagonal = 0.72 if dx and dy else 1.0
-        x = request.x + dx * offset * diagonal
-        y = request.y + dy * offset * diagonal
-        box = _box(x, y, request.width, request.height, ha, va)
-        padded = (box[0] - padding, box[1] - padding, box[2] + padding, box[3] + padding)
-        inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
-        if not (inside and box[3] <= frame[3]):
-            continue
-        if not any(overlaps(padded, other) for other in taken):
-            leader = None
-            if distance >= LEADER_FROM:
-                end_x = min(max(request.x, box[0]), box[2])
-                end_y = min(max(request.y, box[1]), box[3])
-                length = max(((end_x - request.x) ** 2 + (end_y - request.y) ** 2) ** 0.5, 1e-9)
-                start = (request.marker_radius or request.radius) / length
-                leader = (
-                    request.x + (end_x - request.x) * start,
-                    request.y + (end_y - request.y) * start,
-                    end_x,
-                    end_y,
-                )
-            return PlacedLabel(request.key, x, y, ha, va, box, leader)
-    return None
+    """The first candidate position that hits nothing; failing that, the first that hits only
+    markers of less important places; None when every position is taken or outside."""
+    x, y, x0, y0, x1, y1, inside = candidates
+    if not inside.any():
+        return None
+    px0, py0, px1, py1 = x0 - padding, y0 - padding, x1 + padding, y1 + padding
+    near = blockers.grid.near(
+        (px0[inside].min(), py0[inside].min(), px1[inside].max(), py1[inside].max())
+    )
+    if near:
+        near_boxes = blockers.boxes[near]
+        near_owner = blockers.owner[near]
+        hits = (
+            (px0[:, None] < near_boxes[:, 2])
+            & (near_boxes[:, 0] < px1[:, None])
+            & (py0[:, None] < near_boxes[:, 3])
+            & (near_boxes[:, 1] < py1[:, None])
+            & (near_owner != index)
+        )
+        blocked = hits.any(axis=1)
+        hard = (near_owner == FIXED) | (blockers.rank[near] <= request.rank)
+        blocked_hard = (hits & hard).any(axis=1)
+    else:
+        blocked = blocked_hard = np.zeros(len(x0), dtype=bool)
+    for free in (inside & ~blocked, inside & ~blocked_hard):
+        if free.any():
+            chosen = int(np.argmax(free))
+            break
+    else:
+        return None
+    return _placed(request, chosen, x, y, x0, y0, x1, y1)
+
+
+def _placed(request: LabelRequest, chosen: int, x, y, x0, y0, x1, y1) -> PlacedLabel:
+    distance, (_, _, ha, va) = _CANDIDATES[chosen]
+    box = (float(x0[chosen]), float(y0[chosen]), float(x1[chosen]), float(y1[chosen]))
+    leader = None
+    if distance >= LEADER_FROM:
+        end_x = min(max(request.x, box[0]), box[2])
+        end_y = min(max(request.y, box[1]), box[3])
+        length = max(((end_x - request.x) ** 2 + (end_y - request.y) ** 2) ** 0.5, 1e-9)
+        start = (request.marker_radius or request.radius) / length
+        leader = (
+            request.x + (end_x - request.x) * start,
+            request.y + (end_y - request.y) * start,
+            end_x,
+            end_y,
+        )
+    return PlacedLabel(request.key, float(x[chosen]), float(y[chosen]), ha, va, box, leader)

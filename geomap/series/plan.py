@@ -21,24 +21,22 @@ MANIFEST_NAME = ".geomap-manifest.json"
 
 
 def series_dates(timeline: Timeline, start: Period, end: Period, every: str) -> list[date]:
-    """The as-of dates from ``start`` to ``end``: period ends (``month`` …) or change days.
+    """The as-of dates of a series: the first is ``start``'s, the last is ``end``'s, for every step.
 
-    ``change`` gives the state at the start and then every day on which something was asserted.
-    Every date must lie inside the timeline's covered range.
+    A partial date means its period's last day, as everywhere: ``--from 2015-01`` is the map of
+    31 January 2015 and ``--to 2017-11`` the map of 30 November 2017. Steps (``month`` …) are
+    counted from the first date; ``change`` gives the first date, every day in between on which
+    something was asserted, and the last date. Both ends must lie inside the covered range.
     """
-    first, last = start.last_day if every == "change" else start.first_day, end.last_day
+    first, last = start.last_day, end.last_day
     if last < first:
         raise InputError.at(None, f"--to {end.text} is before --from {start.text}")
     for period in (start, end):
         timeline.as_of(period)
     if every == "change":
-        days = [first] + [d for d in timeline.change_days if first < d <= last]
-    else:
-        days = list(step_dates(first, last, every))
-    days = [d for d in days if timeline.first_day <= d <= timeline.last_day]
-    if not days:
-        raise InputError.at(None, f"no {every} ends between {start.text} and {end.text}")
-    return days
+        between = [d for d in timeline.change_days if first < d < last]
+        return [first, *between, last] if last > first else [first]
+    return list(step_dates(first, last, every))
 
 
 def check_name_template(template: str) -> None:

@@ -91,7 +91,8 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
     paths = [f.path for f in frames]
     days = [f.day for f in frames]
     if "gif" in extras:
-        yield display_path(write_gif(paths, extras["gif"], frame_duration))
+        keep = gif_colours(scenario, style)
+        yield display_path(write_gif(paths, extras["gif"], frame_duration, keep))
     if "mp4" in extras:
         yield display_path(write_mp4(paths, extras["mp4"], frame_duration))
     if "contact-sheet" in extras:
@@ -101,6 +102,14 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
         from geomap.products.pdf import write_report
 
         yield display_path(write_report(scenario, style, days, extras["report"], size_px, dpi))
+
+
+def gif_colours(scenario, style) -> list[str]:
+    """The colours an animation must keep exactly: the factions', the symbols' and the text's."""
+    from geomap.render.canvas import CHANGE_COLOUR, UNKNOWN_COLOUR
+
+    factions = [faction.colour for faction in scenario.factions.values()]
+    return [*factions, *style.colours.values(), CHANGE_COLOUR, UNKNOWN_COLOUR]
 
 
 class _NoProgress:
