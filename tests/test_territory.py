@@ -460,3 +460,63 @@ def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
     draw_day(canvas, scenario, style, date(2017, 11, 30))
     gids = sorted(a.get_gid() for a in canvas.ax.patches if (a.get_gid() or "").startswith("area-"))
     assert gids == ["area-isis", "area-sdf", "area-syrian-gov"]
+
+
+# ----------------------------------------------------------------------- 5,000 places
+def crowded_layout(count: int = 5000, seed: int = 13):
+    """Many places with every awkward case at once: exact duplicates, places on the border
+    between the two countries and on their outer edges, collinear rows (degenerate Voronoi
+    cells), places a metre apart, and every status."""
+    rng = np.random.default_rng(seed)
+    holders = ("isis", "sdf", "syrian-gov", "rebels", "turkey")
+    spots: list[tuple[float, float, str]] = []
+    while len(spots) < count:
+        kind = len(spots) % 10
+        if kind == 0 and spots:  # an exact duplicate of an earlier place
+            spots.append(spots[int(rng.integers(0, len(spots)))])
+        elif kind == 1:  # on the border between Alphaland and Betaland
+            spots.append(
+                (39.0, float(rng.uniform(34.0, 36.0)), "AA" if rng.random() < 0.5 else "BB")
+            )
+        elif kind == 2:  # on an outer edge
+            spots.append((float(rng.uniform(37.0, 39.0)), 34.0, "AA"))
+        elif kind == 3:  # a collinear row along a parallel
+            spots.append((float(37.0 + (len(spots) % 200) * 0.01), 35.5, "AA"))
+        elif kind == 4 and spots:  # a metre from an earlier place
+            lon, lat, country = spots[-1]
+            spots.append((lon + 1e-5, lat, country))
+        else:
+            country = "AA" if rng.random() < 0.5 else "BB"
+            west = 37.0 if country == "AA" else 39.0
+            spots.append((west + float(rng.uniform(0, 2)), float(rng.uniform(34, 36)), country))
+    places, states = [], {}
+    for index in range(60):  # zones that overlap, share edges, or repeat one another
+        lon, lat = 37.0 + (index % 6) * 0.25, 34.0 + (index // 6) * 0.2
+        zone = place(
+            f"z{index:02d}", 0, 0, kind="zone", geometry=box(lon, lat, lon + 0.5, lat + 0.2)
+        )
+        places.append(zone)
+        states[zone.id] = state(zone.id, holders[index % len(holders)])
+    for index, (lon, lat, country) in enumerate(spots):
+        new = place(f"c{index:04d}", lon, lat, country=country, rank=1 + index % 4)
+        places.append(new)
+        status = ("held", "held", "held", "contested", "besieged")[index % 5]
+        holder = holders[int(rng.integers(0, len(holders)))]
+        by = holders[(holders.index(holder) + 1) % len(holders)] if status != "held" else None
+        states[new.id] = state(new.id, holder, status, by)
+    return places, states
+
+
+def test_5000_places_with_duplicates_and_degenerate_cells_do_not_crash_the_union():
+    # was: GEOSException "Overlay input is mixed-dimension" in the union of the classes
+    places, states = crowded_layout()
+    crowded = model(places)
+    territory = crowded.estimate(states)
+    assert {"isis", "sdf", "syrian-gov", "rebels", "turkey"} <= set(territory.factions)
+    for _, geometry in territory.geometries():
+        assert geometry.geom_type in ("Polygon", "MultiPolygon") and geometry.is_valid
+    assert_partition(territory)
+    # every km² of both countries has a class: places are everywhere, all within reach
+    covered = sum(geometry.area for _, geometry in territory.geometries())
+    land = sum(outline.area for outline in COUNTRIES.values())
+    assert covered == pytest.approx(land, rel=1e-4)

@@ -218,6 +218,10 @@ class _Country:
         self.reaches = reaches  # reach (m) of each sourced seed
         self.points = shapely.points(xy)
         self.cells = _voronoi_cells(xy, outline)
+        # Cells that share their edges exactly are unioned as a coverage (30 times faster);
+        # checked once, and an overlay union on the grid is used if they do not.
+        present = [cell for cell in self.cells if cell is not None and not cell.is_empty]
+        self.is_coverage = bool(present) and bool(shapely.coverage_is_valid(np.array(present)))
         self.pieces: dict[tuple[int, str], Any] = {}  # besieged cores and rings, made on demand
 
 
@@ -374,7 +378,7 @@ class TerritoryModel:
             state = states.get(zone.place_id)
             if state is None or not state.known:
                 continue
-            geometry = shapely.difference(zone.geometry, claimed, grid_size=GRID_M)
+            geometry = _polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
             claimed = _polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
             if state.status == "contested" and state.by and state.by != state.holder:
                 zone_contested.setdefault((state.holder, state.by), []).append(geometry)
@@ -407,6 +411,8 @@ class TerritoryModel:
         held: dict[str, list] = {}
         contested: dict[tuple[str, str], list] = {}
         decided = np.zeros(n, dtype=bool)
+        pieces: dict[str, list] = {}
+        besieged_cells: list = []
         by_side: dict[str, list[int]] = {}
         for index, place_id in enumerate(country.places):
             state = states.get(place_id)
@@ -420,8 +426,10 @@ class TerritoryModel:
             if state.status == "contested" and state.by and state.by != state.holder:
                 contested.setdefault((state.holder, state.by), []).append(cell)
             elif state.status == "besieged" and state.by and state.by != state.holder:
-                held.setdefault(state.holder, []).append(self._besieged(country, index, "core"))
-                held.setdefault(state.by, []).append(self._besieged(country, index, "ring"))
+                # cut pieces: not part of the coverage of cells, unioned apart
+                pieces.setdefault(state.holder, []).append(self._besieged(country, index, "core"))
+                pieces.setdefault(state.by, []).append(self._besieged(country, index, "ring"))
+                besieged_cells.append(cell)
             else:
                 held.setdefault(state.holder, []).append(cell)
         sides = sorted(by_side)
@@ -457,14 +465,22 @@ class TerritoryModel:
                     held.setdefault(side, []).append(cell)
                 else:
                     contested.setdefault((side, sides[runner_up[column]]), []).append(cell)
-        held_union = {key: self._union_of_cells(cells) for key, cells in sorted(held.items())}
+        exact = country.is_coverage
+        held_union = {}
+        for key in sorted(set(held) | set(pieces)):
+            union = self._union_of_cells(held.get(key, []), exact)
+            if key in pieces:
+                union = self._union_of_cells([union, *pieces[key]])
+            held_union[key] = union
         contested_union = {
-            key: self._union_of_cells(cells) for key, cells in sorted(contested.items())
+            key: self._union_of_cells(cells, exact) for key, cells in sorted(contested.items())
         }
-        held_union = self._enclosed(country, held_union, contested_union)
+        assigned = [cell for cells in (*held.values(), *contested.values()) for cell in cells]
+        covered = self._union_of_cells(assigned + besieged_cells, exact)
+        held_union = self._enclosed(country, held_union, contested_union, covered)
         return held_union, contested_union
 
-    def _enclosed(self, country: _Country, held: dict, contested: dict) -> dict:
+    def _enclosed(self, country: _Country, held: dict, contested: dict, covered) -> dict:
         """``held`` plus rule 4: each piece of unclear ground whose edge meets the ground of one
         side only (a contested front counts for both of its sides; the border for none) goes to
         that side. Remembered by its inputs, like the unions."""
@@ -474,7 +490,6 @@ class TerritoryModel:
         key = (country.code, *(id(g) for g in held.values()), *(id(g) for g in contested.values()))
         if key in cache:
             return cache[key][1]
-        covered = shapely.union_all([*held.values(), *contested.values()], grid_size=GRID_M)
         rest = _polygonal(shapely.difference(country.outline, covered, grid_size=GRID_M))
         gains: dict[str, list] = {}
         # a contested front touching the piece brings both of its sides
@@ -522,10 +537,11 @@ class TerritoryModel:
             )
         return cache[key][1]
 
-    def _union_of_cells(self, cells: list):
+    def _union_of_cells(self, cells: list, coverage: bool = False):
         """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
         next most factions hold the same cells, and the union is the costly step of an
-        estimate."""
+        estimate. ``coverage``: the cells are known to share their edges exactly (Voronoi cells
+        of one country), so the fast coverage union is exact."""
         cells = [cell for cell in cells if not cell.is_empty]
         if not cells:
             return shapely.Polygon()
@@ -534,7 +550,13 @@ class TerritoryModel:
         if key not in cache:
             if len(cache) >= 512:
                 cache.clear()
-            cache[key] = (cells, _polygonal(shapely.union_all(cells, grid_size=GRID_M)))
+            if coverage:
+                # snapped again: along the country's outline the coverage union can cut a
+                # corner by a sliver that the grid puts back
+                union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
+            else:
+                union = shapely.union_all(cells, grid_size=GRID_M)
+            cache[key] = (cells, _polygonal(union))
         return cache[key][1]
 
     # ------------------------------------------------------------------ areas and people
