@@ -12,8 +12,11 @@ class GeomapGroup(click.Group):
     """Turns :class:`InputError` into ``file:line:col: message`` lines and exit status 1."""
 
     def invoke(self, ctx: click.Context):
+        from geomap.notices import listening
+
         try:
-            return super().invoke(ctx)
+            with listening(lambda message: click.echo(message, err=True)):
+                return super().invoke(ctx)
         except InputError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from geomap.domain.dates import Period
 from geomap.domain.model import Assertion, PlaceState, Snapshot
 from geomap.errors import InputError
+from geomap.notices import notice
 
 
 def _run_starts(assertions: list[Assertion]) -> list[int]:
@@ -72,8 +73,18 @@ class Timeline:
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
 
     def as_of(self, period: Period) -> date:
-        """The day a map of ``period`` shows (its last day), checked against the covered range."""
+        """The day a map of ``period`` shows (its last day), checked against the covered range.
+
+        A period that begins inside the covered range but ends after it (``2017`` when the data
+        ends on 30 November 2017) means the last covered day, and a notice says so.
+        """
         day = period.last_day
+        if period.first_day <= self.last_day < day:
+            notice(
+                f"geomap: {period.text} means {self.last_day.isoformat()}, "
+                f"the last day the snapshots cover"
+            )
+            return self.last_day
         if day < self.first_day or day > self.last_day:
             raise InputError.at(
                 None,

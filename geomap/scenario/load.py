@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from geomap.domain.frame import centred_projection, fitted_extent
 from geomap.domain.model import Citation, Faction, Place, Snapshot
 from geomap.domain.timeline import Timeline
 from geomap.errors import InputError, Location, ProblemLog
@@ -23,6 +24,7 @@ from geomap.io.schema import (
     type_name,
 )
 from geomap.io.yamlfile import YMap, load_yaml
+from geomap.scenario.checks import Country, country_problems, extent_problems
 from geomap.scenario.citations import load_citations
 from geomap.scenario.milestones import Milestone, load_milestones
 from geomap.scenario.places import load_places
@@ -49,6 +51,9 @@ SCENARIO_KEYS = (
 FACTION_KEYS = ("name", "colour", "short")
 BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes", "settlements")
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# A scenario without extent_lonlat/projection gets a frame fitted to its focus countries and
+# places (geomap.domain.frame); these only stand in while another problem is being reported.
+FALLBACK_EXTENT = (34.0, 29.0, 49.0, 38.5)
 DEFAULT_PROJECTION = "+proj=lcc +lat_1=31 +lat_2=37 +lat_0=34 +lon_0=41.5 +datum=WGS84 +units=m"
 
 
@@ -164,12 +169,33 @@ def load_scenario(
                 if layer_path is not None:
                     basemap[name] = layer_path
 
-    extent = _extent(mapping, log)
+    given_extent = _extent(mapping, log)
     focus = tuple(
         expect_text_list(mapping.get("focus_countries", []), log, mapping.loc, "focus_countries")
     )
     style_path = existing_file(mapping["style"], "style") if "style" in mapping else None
-    projection = _projection(mapping, log)
+    countries: list[Country] = []
+    if given_extent is None or check_everything:
+        countries = _countries_lonlat(basemap.get("countries"))
+    extent = _fitted_frame(given_extent, focus, countries, places)
+    if extent is None:
+        if "extent_lonlat" not in mapping and places_loaded:
+            log.add(
+                where,
+                "the scenario names no extent_lonlat and has no places or focus_countries "
+                "to fit the map to",
+            )
+        extent = FALLBACK_EXTENT
+    projection = _projection(mapping, log) or centred_projection(extent)
+    if given_extent is not None and places_loaded:
+        extent_at = mapping.value_loc("extent_lonlat")
+        problems = extent_problems(list(places.values()), given_extent, extent_at)
+        if (len(problems) == 1 and problems[0].location == extent_at) or check_everything:
+            for problem in problems:
+                log.add(problem.location, problem.message)
+    if check_everything and places_loaded:
+        for problem in country_problems(places.values(), countries):
+            log.add(problem.location, problem.message)
     attribution = _optional_text(mapping, "attribution", log)
 
     _cross_check(
@@ -285,11 +311,11 @@ def _optional_text(mapping: YMap, key: str, log: ProblemLog) -> str:
     return value.strip()
 
 
-def _projection(mapping: YMap, log: ProblemLog) -> str:
+def _projection(mapping: YMap, log: ProblemLog) -> str | None:
     """The scenario's map projection, checked with PROJ (a bad one is an input error here, not a
-    traceback when the basemap is projected)."""
+    traceback when the basemap is projected); None when it names none."""
     if "projection" not in mapping:
-        return DEFAULT_PROJECTION
+        return None
     value = mapping["projection"]
     text = expect_text(value, log, mapping.key_loc("projection"), "projection")
     if text is None:
@@ -435,10 +461,11 @@ def _cross_check(
                     )
 
 
-def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float]:
+def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float] | None:
+    """The scenario's ``extent_lonlat``, or None when it names none (or a malformed one)."""
     value = mapping.get("extent_lonlat")
     if value is None:
-        return (34.0, 29.0, 49.0, 38.5)
+        return None
     where = mapping.value_loc("extent_lonlat")
     try:
         if not isinstance(value, list) or len(value) != 4:
@@ -446,7 +473,36 @@ def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float]
         west, south, east, north = (float(v) for v in value)
     except (TypeError, ValueError):
         log.add(where, "extent_lonlat must be [west, south, east, north] in degrees")
-        return (34.0, 29.0, 49.0, 38.5)
+        return None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         log.add(where, "extent_lonlat must satisfy west < east and south < north, in degrees")
+        return None
     return (west, south, east, north)
+
+
+def _countries_lonlat(path: Path | None) -> list[Country]:
+    """The countries layer in lon/lat (empty when it cannot be read: that is reported elsewhere)."""
+    from geomap.io.jsonfile import load_json
+    from geomap.scenario.basemap import MAX_LAYER_BYTES, check_layer
+
+    if path is None:
+        return []
+    try:
+        found, problems = check_layer(load_json(path, max_bytes=MAX_LAYER_BYTES), "countries")
+    except InputError:
+        return []
+    return [] if problems else [Country(i, n, g) for i, n, g in found]
+
+
+def _fitted_frame(
+    extent, focus: tuple[str, ...], countries: list[Country], places: dict[str, Place]
+) -> tuple[float, float, float, float] | None:
+    """The scenario's extent, or one fitted to its focus countries and places."""
+    if extent is not None:
+        return extent
+    import shapely
+
+    boxes = [tuple(c.geometry.bounds) for c in countries if c.id in focus]
+    if places:
+        boxes.append(tuple(shapely.total_bounds([p.geometry for p in places.values()])))
+    return fitted_extent(boxes)

