@@ -26,7 +26,7 @@ from geomap.io.schema import (
 from geomap.io.yamlfile import YMap, load_yaml
 from geomap.scenario.checks import Country, country_problems, extent_problems
 from geomap.scenario.citations import load_citations
-from geomap.scenario.milestones import Milestone, load_milestones
+from geomap.scenario.milestones import Milestone, PublishedFigure, load_figures, load_milestones
 from geomap.scenario.places import load_places
 from geomap.scenario.resources import default_scenario_path
 from geomap.scenario.snapshots import read_snapshot, snapshot_files
@@ -46,6 +46,7 @@ SCENARIO_KEYS = (
     "style",
     "attribution",
     "milestones",  # optional: a milestones file (geomap.scenario.milestones)
+    "figures",  # optional: published figures charts compare with (geomap.scenario.milestones)
     "territory",  # optional: rules of the area estimate (geomap.territory.model)
 )
 FACTION_KEYS = ("name", "colour", "short")
@@ -75,6 +76,7 @@ class Scenario:
     style_path: Path | None
     attribution: str
     milestones: tuple[Milestone, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()  # published figures (the milestones file)
     territory: TerritoryRules = field(default_factory=TerritoryRules)
 
 
@@ -207,6 +209,7 @@ def load_scenario(
         log,
     )
     milestones: tuple[Milestone, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()
     milestones_path = (
         existing_file(mapping["milestones"], "milestones") if "milestones" in mapping else None
     )
@@ -215,6 +218,13 @@ def load_scenario(
             milestones = load_milestones(milestones_path, citations)
         except InputError as error:
             log.extend(error)
+    if "figures" in mapping:
+        figures_path = existing_file(mapping["figures"], "figures")
+        if figures_path is not None:
+            try:
+                figures = load_figures(figures_path, citations)
+            except InputError as error:
+                log.extend(error)
     territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
     if check_everything:
         _check_style_and_basemap(style_path, basemap, projection, log)
@@ -237,6 +247,7 @@ def load_scenario(
         style_path=style_path,
         attribution=attribution,
         milestones=milestones,
+        figures=figures,
         territory=territory,
     )
 

@@ -576,7 +576,10 @@ class TerritoryModel:
                 },
             )
         people = self.people(territory, country)
-        return faction_areas(territory, self.projection, self.equal_area, people)
+        areas = faction_areas(territory, self.projection, self.equal_area, people)
+        if country is not None:  # only the factions with ground or people in that country
+            areas = {f: a for f, a in areas.items() if a.held_km2 or a.contested_km2}
+        return areas
 
     def people(self, territory: Territory, country: str | None = None) -> dict:
         """Population of the settlements inside each class (a faction, or (holder, attacker)),
