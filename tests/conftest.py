@@ -1,10 +1,17 @@
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from geomap.cli import cli
+
+# the scenario cache (geomap.scenario.cache) of the test run: its own folder, removed at the end
+os.environ["GEOMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="geomap-test-cache-")
+atexit.register(shutil.rmtree, os.environ["GEOMAP_CACHE_DIR"], ignore_errors=True)
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

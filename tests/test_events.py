@@ -66,6 +66,7 @@ def test_the_fall_of_ramadi_is_an_event_between_the_peak_and_the_end(scenario):
     records = [r for r in event_records(scenario, PEAK, END) if r["id"] == "ramadi"]
     assert [(r["date"], r["to"], r["to_status"]) for r in records] == [
         ("2015-05-17", "isis", "held"),
+        ("2015-11-30", "isis", "besieged"),
         ("2015-12-28", "iraqi-gov", "contested"),
         ("2016-02-09", "iraqi-gov", "held"),
     ]

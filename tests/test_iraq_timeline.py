@@ -22,6 +22,7 @@ SOUTHERN_CAPITALS = (
     "kut",
 )
 KURDISTAN_REGION_CAPITALS = ("erbil", "sulaymaniyah", "duhok", "halabja")
+OTHER_CAPITALS = ("baghdad", "mosul", "kirkuk", "ramadi", "tikrit", "baqubah")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,9 @@ def state(scenario, place_id: str, when: str) -> tuple[str | None, str, str | No
 def test_the_iraqi_half_of_the_gazetteer_covers_every_governorate_and_front(scenario):
     iraqi = {pid for pid, place in scenario.places.items() if place.country == "IQ"}
     assert len(iraqi) >= 90
-    assert set(SOUTHERN_CAPITALS) | set(KURDISTAN_REGION_CAPITALS) <= iraqi
+    capitals = set(SOUTHERN_CAPITALS) | set(KURDISTAN_REGION_CAPITALS) | set(OTHER_CAPITALS)
+    assert len(capitals) == 19  # Iraq's eighteen governorates and Halabja (2014)
+    assert capitals <= iraqi
     for front_town in (
         "jurf-al-sakhar",
         "dhuluiyah",
@@ -47,6 +50,7 @@ def test_the_iraqi_half_of_the_gazetteer_covers_every_governorate_and_front(scen
         "bartella",
         "hammam-al-alil",
         "hatra",
+        "sinuni",
     ):
         assert front_town in iraqi
 
@@ -110,6 +114,20 @@ def test_al_bukamal_fell_to_isis_in_early_july_not_on_the_day_of_the_local_pledg
 
 
 @pytest.mark.parametrize(
+    ("place_id", "when", "besieger"),
+    [
+        ("ramadi", "2015-12-01", "iraqi-gov"),
+        ("hawija", "2017-01-01", "iraqi-gov"),
+        ("tal-afar", "2017-05-01", "iraqi-gov"),
+    ],
+)
+def test_isis_strongholds_were_encircled_before_they_were_stormed(
+    scenario, place_id, when, besieger
+):
+    assert state(scenario, place_id, when) == ("isis", "besieged", besieger)
+
+
+@pytest.mark.parametrize(
     ("place_id", "when", "expected"),
     [
         ("saadiya", "2014-11-22", "isis"),
@@ -133,6 +151,8 @@ def test_al_bukamal_fell_to_isis_in_early_july_not_on_the_day_of_the_local_pledg
         ("baghdadi", "2015-03-06", "iraqi-gov"),
         ("ar-riyadh", "2017-10-04", "isis"),
         ("ar-riyadh", "2017-10-05", "iraqi-gov"),
+        ("sinuni", "2014-12-17", "isis"),
+        ("sinuni", "2014-12-18", "peshmerga"),
     ],
 )
 def test_iraqi_turning_points(scenario, place_id, when, expected):

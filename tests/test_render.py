@@ -154,12 +154,88 @@ def test_geomap_recognises_its_fast_png(tmp_path):
     assert written_by_geomap(path)
 
 
+def filled_pixels(geometry) -> np.ndarray:
+    """Which pixels of a 100x100 image of the square 0..10 a geometry's path fills."""
+    from matplotlib.patches import PathPatch
+
+    from geomap.render.canvas import new_figure
+    from geomap.render.geometry import geometry_path
+
+    figure = new_figure((100, 100), 100)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.add_patch(PathPatch(geometry_path(geometry), facecolor="black", edgecolor="none"))
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba())[::-1, :, 0] < 128  # [row = y, column = x]
+
+
+@pytest.mark.parametrize("hole_winding", ["opposite to the shell", "same as the shell"])
+def test_a_polygon_hole_stays_a_hole_whichever_way_it_is_wound(hole_winding):
+    from shapely.geometry import MultiPolygon, Polygon
+
+    shell = [(1, 1), (9, 1), (9, 9), (1, 9)]  # anticlockwise
+    hole = [(4, 4), (4, 6), (6, 6), (6, 4)]  # clockwise
+    if hole_winding == "same as the shell":
+        hole = hole[::-1]
+    polygon = Polygon(shell, [hole])
+    assert polygon.interiors[0].is_ccw == (hole_winding == "same as the shell")
+    other = Polygon([(1, 1), (1, 3), (3, 3), (3, 1)], [[(1.5, 1.5), (1.5, 2.5), (2.5, 2.5)]])
+    for geometry in (polygon, MultiPolygon([polygon, Polygon([(0, 9.5), (1, 9.5), (1, 10)])])):
+        filled = filled_pixels(geometry)
+        assert filled[20, 20] and filled[80, 80] and filled[50, 30]  # the shell is filled
+        assert not filled[50, 50]  # the hole is not
+        assert not filled[5, 5]  # nor is outside
+    assert not filled_pixels(other)[22, 18]  # a clockwise shell with a clockwise hole
+
+
+def test_a_new_per_date_layer_is_redrawn_on_every_fast_frame(mini_scenario_and_style):
+    """A layer is one class and one entry in the canvas's list; its lifetime alone decides how
+    a series redraws it, so a per-date layer is never baked into the cached background (it
+    draws under the overlays: labels, furniture, legend)."""
+    from geomap.render.layer import FRAME, Z_MARKER, Layer
+
+    class DayStamp(Layer):
+        lifetime = FRAME
+
+        def draw(self, canvas, scene):
+            self.clear()
+            stamp = canvas.ax.text(0.5, 0.5, scene.frame.day.isoformat(), fontsize=40,
+                                   transform=canvas.ax.transAxes, zorder=Z_MARKER)  # fmt: skip
+            stamp.set_gid("day-stamp")
+            self.artists.append(stamp)
+
+    scenario, style = mini_scenario_and_style
+    canvas = make_canvas(scenario, style, size_px=(800, 600), dpi=100)
+    canvas.layers.append(DayStamp())
+    frames = []
+    for day in (date(2015, 1, 31), date(2017, 11, 30)):
+        draw_day(canvas, scenario, style, day)
+        assert artist(canvas, "day-stamp").get_text() == day.isoformat()
+        fast = canvas.fast_rgba().astype(int)
+        assert np.abs(fast - canvas.to_rgba().astype(int)).max() <= 2
+        frames.append(fast)
+    assert (np.abs(frames[0] - frames[1]).max(axis=2) > 100).sum() > 200  # the stamp changed
+
+
+@pytest.fixture(scope="module")
+def mini_scenario_and_style():
+    from conftest import MINI
+
+    scenario = load_scenario(MINI / "scenario.yaml")
+    return scenario, load_style(scenario.style_path)
+
+
 def test_a_label_is_never_larger_than_its_measured_text(drawn):
     """Labels are measured only when their lower-bound size could fit: that bound must hold for
     every name of the default scenario, in both label fonts."""
     from matplotlib.font_manager import FontProperties
 
+    from geomap.render.labels import LabelsLayer
+
     _, canvas, _ = drawn
+    labels = canvas.layer(LabelsLayer)
     names = [place.name for place in load_scenario().places.values()]
     names += ["Village 04711", "fi fl ffi", "AVAWAY", "Ḥaleb", "Deir ez-Zor", "x"]
     renderer = canvas.figure.canvas.get_renderer()
@@ -167,6 +243,6 @@ def test_a_label_is_never_larger_than_its_measured_text(drawn):
         prop = FontProperties(family="sans-serif", size=size, weight=weight)
         for name in names:
             width, height, _ = renderer.get_text_width_height_descent(name, prop, ismath=False)
-            floor_width, floor_height = canvas._text_size_floor(name, prop)
+            floor_width, floor_height = labels.text_size_floor(canvas, name, prop)
             assert 0.7 * width - 6 < floor_width <= width, name  # a bound, and a close one
             assert 0.6 * height < floor_height <= height, name

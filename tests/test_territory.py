@@ -435,7 +435,8 @@ def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
     from matplotlib.colors import to_hex
 
     from geomap.products.map import draw_day, make_canvas
-    from geomap.render.canvas import AREA_ALPHA, Z_AREA, Z_MARKER
+    from geomap.render.layer import Z_AREA, Z_MARKER
+    from geomap.render.symbology import AREA_ALPHA
     from geomap.scenario.style import load_style
 
     scenario = load_scenario(mini)

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from geomap.errors import InputError, Location
 
+READS: list[dict[str, object]] = []
+"""Open records of the files read (path -> content digest) and folders listed (path -> names),
+filled while a scenario is parsed so that its cache entry knows what it depends on."""
+
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 """Larger input files are refused before they are read (snapshots are a few kB)."""
 
@@ -25,6 +29,18 @@ def _read_at_most(handle, expected: int, limit: int) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
     return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def content_digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def note_listing(folder: str | os.PathLike[str], names: list[str]) -> None:
+    """Record that ``folder`` was listed and held ``names`` (for the scenario cache)."""
+    for record in READS:
+        record[os.fspath(folder) + os.sep] = names
 
 
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> str:
@@ -53,6 +69,8 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
         raise InputError.at(where, "is a folder, expected a file") from None
     except OSError as error:
         raise InputError.at(where, f"cannot read the file: {error.strerror or error}") from None
+    for record in READS:
+        record[os.fspath(path)] = content_digest(data)
     if len(data) > max_bytes:
         raise InputError.at(where, f"file is too large (the limit is {max_bytes / 1e6:.0f} MB)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -50,6 +50,9 @@ class YStr(str):
         obj.loc = loc
         return obj
 
+    def __reduce__(self):  # pickled (the scenario cache) as plain text: positions are for
+        return (str, (str(self),))  # messages while parsing, and a cached scenario had none
+
 
 class YList(list):
     """A sequence read from YAML, with its location."""

@@ -17,7 +17,8 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from geomap.render.canvas import area_fill_colour, new_figure, rc_params, save_figure
+from geomap.render.canvas import new_figure, rc_params, save_figure
+from geomap.render.symbology import area_fill_colour
 from geomap.scenario.milestones import Milestone
 from geomap.scenario.style import Style
 

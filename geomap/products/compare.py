@@ -12,14 +12,8 @@ from matplotlib.lines import Line2D
 
 from geomap.domain.changes import describe_side, event_records
 from geomap.domain.dates import long_date
-from geomap.render.canvas import (
-    CHANGE_COLOUR,
-    MapCanvas,
-    MapFrame,
-    new_figure,
-    rc_params,
-    save_figure,
-)
+from geomap.render.canvas import MapCanvas, MapFrame, new_figure, rc_params, save_figure
+from geomap.render.symbology import CHANGE_COLOUR
 from geomap.scenario.load import Scenario
 from geomap.scenario.style import Style
 
@@ -46,7 +40,7 @@ def build_comparison(
     width, height = size_px or COMPARE_SIZE_PX
     with matplotlib.rc_context(rc_params(style)):
         figure = new_figure((width, height), dpi)
-        basemap = load_basemap(scenario.basemap, scenario.projection)
+        basemap = load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
         records = event_records(scenario, first, second)
@@ -55,6 +49,7 @@ def build_comparison(
         canvases = []
         estimates = {day: estimate_on(scenario, model, day) for day in (first, second)}
         any_contested = any(bool(e.contested) for e in estimates.values())
+        ringed = {first: [], second: [p for p in after if p.place.id in changed]}
         for rect, places, day in ((LEFT, before, first), (RIGHT, after, second)):
             canvas = MapCanvas(
                 style=style,
@@ -72,9 +67,9 @@ def build_comparison(
                 legend_from=before + after,
                 areas=estimates[day],
                 legend_contested_areas=any_contested,
+                changes=ringed[day],
             )
             canvases.append(canvas)
-        canvases[1].mark_changes([p for p in after if p.place.id in changed])
         figure.text(
             0.5,
             0.975,

@@ -37,7 +37,7 @@ def make_canvas(
     from geomap.scenario.basemap import load_basemap
     from geomap.territory.areas import cached_territory_model
 
-    basemap = load_basemap(scenario.basemap, scenario.projection)
+    basemap = load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
     # built from the layers just read
     cached_territory_model(scenario, basemap.get("countries"), basemap.get("settlements"))
     return MapCanvas(

@@ -10,7 +10,11 @@ map in silence; these checks make it loud:
 - an ``extent_lonlat`` that covers none of the places.
 
 The places are checked against the countries that the basemap holds; a ``country`` code that
-names no feature of the countries layer at all is an id problem reported elsewhere, not here.
+names no feature of the countries layer at all is an id problem, reported by
+:func:`country_id_problems` on every load (not only by ``validate``): a countries layer whose ids
+match no place's ``country`` (say Natural Earth's ``ISO_A2`` read as ``id``), a place whose
+``country`` matches no feature, a focus country missing from the layer. Each would otherwise
+draw a map without its shading and an empty ``area`` table, in silence.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geomap.domain.model import Place
-from geomap.errors import Location, Problem
+from geomap.errors import Location, Problem, display_path
 
 TOLERANCE_KM = 5.0  # coasts and borders are simplified to about 1 km; border posts sit on them
 EARTH_RADIUS_KM = 6371.0088
@@ -145,3 +149,77 @@ def extent_problems(
         )
         for p in outside
     ]
+
+
+@dataclass(frozen=True)
+class CountryIds:
+    """What the countries layer offers for matching: each feature's id (None where it has none),
+    the attribute names present, the id field used, the file, and where the scenario names it."""
+
+    ids: Sequence[str | None]
+    fields: Sequence[str]
+    field: str
+    path: Any
+    location: Location | None
+
+
+def examples(values: Iterable[str], limit: int = 5) -> str:
+    """``'AA', 'BB', 'CC', ...``: a few of ``values``, sorted."""
+    shown = sorted(set(values))
+    text = ", ".join(f"'{value}'" for value in shown[:limit])
+    return text + (", ..." if len(shown) > limit else "")
+
+
+def country_id_problems(
+    places: Iterable[Place],
+    focus: Sequence[str],
+    layer: CountryIds,
+    focus_at: Location | None,
+) -> list[Problem]:
+    """Ids of the countries layer that match nothing: the whole layer (one problem, at the
+    scenario's ``countries:``), or single places (at each place) and focus countries."""
+    places = list(places)
+    present = {value for value in layer.ids if value is not None}
+    named = f"basemap layer 'countries' ({display_path(layer.path)})"
+    file_name = getattr(layer.path, "name", layer.path)
+    hint = f"name the field that holds the codes, like countries: {{path: {file_name}, id: ISO_A2}}"
+    if not present:
+        if layer.field not in layer.fields:
+            return [
+                Problem(
+                    layer.location,
+                    f"{named} has no field '{layer.field}' (fields: "
+                    f"{', '.join(layer.fields) or 'none'}); {hint}",
+                )
+            ]
+        return [
+            Problem(layer.location, f"{named}: field '{layer.field}' is empty in every feature")
+        ]
+    wanted = {place.country for place in places}
+    if wanted and not wanted & present:
+        return [
+            Problem(
+                layer.location,
+                f"{named}: no value of field '{layer.field}' matches a place's country "
+                f"(the layer has {examples(present)}; the places have {examples(wanted)}); {hint}",
+            )
+        ]
+    problems = [
+        Problem(
+            place.location,
+            f"place '{place.id}' has country '{place.country}', which matches no feature of "
+            f"basemap layer 'countries' (field '{layer.field}': {examples(present)})",
+        )
+        for place in places
+        if place.country not in present
+    ]
+    problems += [
+        Problem(
+            getattr(code, "loc", focus_at),
+            f"focus country '{code}' matches no feature of basemap layer 'countries' "
+            f"(field '{layer.field}': {examples(present)})",
+        )
+        for code in focus
+        if code not in present
+    ]
+    return problems

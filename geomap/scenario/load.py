@@ -24,7 +24,14 @@ from geomap.io.schema import (
     type_name,
 )
 from geomap.io.yamlfile import YMap, load_yaml
-from geomap.scenario.checks import Country, country_problems, extent_problems
+from geomap.scenario.basemap import NO_FIELDS, LayerFields, layer_ids
+from geomap.scenario.checks import (
+    Country,
+    CountryIds,
+    country_id_problems,
+    country_problems,
+    extent_problems,
+)
 from geomap.scenario.citations import load_citations
 from geomap.scenario.milestones import Milestone, PublishedFigure, load_figures, load_milestones
 from geomap.scenario.places import load_places
@@ -78,6 +85,7 @@ class Scenario:
     milestones: tuple[Milestone, ...] = ()
     figures: tuple[PublishedFigure, ...] = ()  # published figures (the milestones file)
     territory: TerritoryRules = field(default_factory=TerritoryRules)
+    basemap_fields: dict = field(default_factory=dict)  # layer -> LayerFields (field mapping)
 
 
 def resolve_scenario_path(path: str | os.PathLike[str] | None) -> Path:
@@ -85,6 +93,19 @@ def resolve_scenario_path(path: str | os.PathLike[str] | None) -> Path:
 
 
 def load_scenario(
+    path: str | os.PathLike[str] | None = None, *, check_everything: bool = False
+) -> Scenario:
+    """Load and check a whole scenario; every problem in every file is raised together.
+
+    A scenario parsed before from files of the same content comes from the cache
+    (:mod:`geomap.scenario.cache`).
+    """
+    from geomap.scenario.cache import load_cached
+
+    return load_cached(resolve_scenario_path(path), check_everything, parse_scenario)
+
+
+def parse_scenario(
     path: str | os.PathLike[str] | None = None, *, check_everything: bool = False
 ) -> Scenario:
     """Load and check a whole scenario; every problem in every file is raised together.
@@ -160,6 +181,8 @@ def load_scenario(
     snapshots = _snapshots(mapping, base, citations, log)
 
     basemap: dict[str, Path] = {}
+    basemap_fields: dict[str, LayerFields] = {}
+    basemap_at: dict[str, Location] = {}
     if "basemap" in mapping:
         layers = expect_map(mapping["basemap"], log, mapping.key_loc("basemap"), "'basemap'")
         if layers is not None:
@@ -167,7 +190,10 @@ def load_scenario(
             for name, value in layers.items():
                 if name not in BASEMAP_LAYERS:
                     continue
-                layer_path = existing_file(value, "basemap layer")
+                basemap_at[name] = layers.key_loc(name)
+                if isinstance(value, dict):
+                    value, basemap_fields[name] = _layer_fields(name, value, layers, log)
+                layer_path = existing_file(value, "basemap layer") if value is not None else None
                 if layer_path is not None:
                     basemap[name] = layer_path
 
@@ -178,7 +204,7 @@ def load_scenario(
     style_path = existing_file(mapping["style"], "style") if "style" in mapping else None
     countries: list[Country] = []
     if given_extent is None or check_everything:
-        countries = _countries_lonlat(basemap.get("countries"))
+        countries = _countries_lonlat(basemap.get("countries"), basemap_fields.get("countries"))
     extent = _fitted_frame(given_extent, focus, countries, places)
     if extent is None:
         if "extent_lonlat" not in mapping and places_loaded:
@@ -198,6 +224,16 @@ def load_scenario(
     if check_everything and places_loaded:
         for problem in country_problems(places.values(), countries):
             log.add(problem.location, problem.message)
+    if "countries" in basemap:
+        _check_country_ids(
+            basemap["countries"],
+            basemap_fields.get("countries", NO_FIELDS),
+            basemap_at["countries"],
+            places.values() if places_loaded else (),
+            focus,
+            mapping.value_loc("focus_countries") if "focus_countries" in mapping else where,
+            log,
+        )
     attribution = _optional_text(mapping, "attribution", log)
 
     _cross_check(
@@ -227,7 +263,7 @@ def load_scenario(
                 log.extend(error)
     territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
     if check_everything:
-        _check_style_and_basemap(style_path, basemap, projection, log)
+        _check_style_and_basemap(style_path, basemap, projection, log, basemap_fields)
     timeline = Timeline.from_snapshots(snapshots) if snapshots else None
     if not snapshots and "snapshots" in mapping and not log:
         log.add(mapping.value_loc("snapshots"), "the scenario has no snapshots")
@@ -249,14 +285,50 @@ def load_scenario(
         milestones=milestones,
         figures=figures,
         territory=territory,
+        basemap_fields=basemap_fields,
     )
 
 
-def _check_style_and_basemap(style_path, basemap: dict, projection: str, log: ProblemLog) -> None:
+def _check_country_ids(path, fields, layer_at, places, focus, focus_at, log: ProblemLog) -> None:
+    """Loud errors for ids of the countries layer that match nothing (on every load: a mismatch
+    draws a map without its shading in silence)."""
+    try:
+        found = layer_ids(path, fields)
+    except InputError as error:
+        log.extend(error)
+        return
+    if found is None:
+        return
+    ids, present = found
+    layer = CountryIds(ids, present, fields.id_field, path, layer_at)
+    for problem in country_id_problems(places, focus, layer, focus_at):
+        log.add(problem.location, problem.message)
+
+
+LAYER_FIELD_KEYS = ("path", "id", "name", "population", "layer")
+
+
+def _layer_fields(name: str, entry: YMap, layers: YMap, log: ProblemLog) -> tuple[Any, LayerFields]:
+    """``{path: ne.shp, id: ISO_A2, name: NAME}``: the file and which fields hold what."""
+    check_keys(entry, LAYER_FIELD_KEYS, log, f"basemap layer '{name}'", required=("path",))
+    texts = {}
+    for key in LAYER_FIELD_KEYS[1:]:
+        if key in entry:
+            text = expect_text(entry[key], log, entry.key_loc(key), f"'{key}' of layer '{name}'")
+            texts[key] = text.strip() if text else None
+    return entry.get("path"), LayerFields(**texts)
+
+
+def _check_style_and_basemap(
+    style_path, basemap: dict, projection: str, log: ProblemLog, fields: dict
+) -> None:
     from geomap.scenario.basemap import load_basemap
     from geomap.scenario.style import load_style
 
-    for check in (lambda: load_style(style_path), lambda: load_basemap(basemap, projection)):
+    for check in (
+        lambda: load_style(style_path),
+        lambda: load_basemap(basemap, projection, fields),
+    ):
         try:
             check()
         except InputError as error:
@@ -491,18 +563,17 @@ def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float]
     return (west, south, east, north)
 
 
-def _countries_lonlat(path: Path | None) -> list[Country]:
+def _countries_lonlat(path: Path | None, fields: LayerFields | None = None) -> list[Country]:
     """The countries layer in lon/lat (empty when it cannot be read: that is reported elsewhere)."""
-    from geomap.io.jsonfile import load_json
-    from geomap.scenario.basemap import MAX_LAYER_BYTES, check_layer
+    from geomap.scenario.basemap import read_layer
 
     if path is None:
         return []
     try:
-        found, problems = check_layer(load_json(path, max_bytes=MAX_LAYER_BYTES), "countries")
+        found = read_layer(path, "countries", fields or NO_FIELDS)
     except InputError:
         return []
-    return [] if problems else [Country(i, n, g) for i, n, g in found]
+    return [Country(i, n, g) for i, n, g in found]
 
 
 def _fitted_frame(

@@ -12,6 +12,7 @@ from geomap.domain.model import Place
 from geomap.errors import InputError, Location, ProblemLog
 from geomap.io.jsonfile import load_json_with_positions
 from geomap.io.schema import KEBAB_ID, did_you_mean
+from geomap.io.vector import is_geojson
 
 KINDS = (
     "city",
@@ -43,7 +44,11 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for path in paths:
         try:
-            document = load_json_with_positions(path, log)
+            document = (
+                load_json_with_positions(path, log)
+                if is_geojson(path)
+                else _document_of_other_format(path)
+            )
         except InputError as error:
             log.extend(error)
             continue
@@ -59,6 +64,28 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
             places[place.id] = place
     log.raise_if_any()
     return places
+
+
+def _document_of_other_format(path) -> dict:
+    """A Shapefile, GeoPackage ... of places as a GeoJSON-like FeatureCollection in lon/lat, for
+    the same checks as a GeoJSON file (problems point at the file; messages name the place).
+    Columns other than the place properties are ignored (GIS files carry many); ``aliases`` is
+    text separated by ``;``."""
+    import shapely
+
+    from geomap.io.vector import read_vector
+
+    data = read_vector(path)
+    features = []
+    for row, geometry in zip(data.rows, data.geometries, strict=True):
+        properties = {k: v for k, v in row.items() if k in PLACE_KEYS and v is not None}
+        if isinstance(properties.get("aliases"), str):
+            properties["aliases"] = [a.strip() for a in properties["aliases"].split(";")]
+        if isinstance(properties.get("rank"), float) and properties["rank"].is_integer():
+            properties["rank"] = int(properties["rank"])
+        shape = None if geometry is None else json.loads(shapely.to_geojson(geometry))
+        features.append({"type": "Feature", "properties": properties, "geometry": shape})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def crs_problem(crs: Any) -> str | None:

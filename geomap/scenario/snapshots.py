@@ -11,6 +11,7 @@ from pathlib import Path
 from geomap.domain.dates import DateSyntaxError, parse_day
 from geomap.domain.model import STATUSES, Assertion, Citation, Snapshot
 from geomap.errors import InputError, Location, ProblemLog
+from geomap.io.files import note_listing
 from geomap.io.schema import (
     check_keys,
     did_you_mean,
@@ -182,6 +183,8 @@ def snapshot_files(folder: str | os.PathLike[str]) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError.at(Location.of_file(folder), "snapshot folder not found")
-    return sorted(
+    files = sorted(
         p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
     )
+    note_listing(folder, [p.name for p in files])
+    return files

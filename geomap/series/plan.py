@@ -28,11 +28,10 @@ def series_dates(timeline: Timeline, start: Period, end: Period, every: str) -> 
     counted from the first date; ``change`` gives the first date, every day in between on which
     something was asserted, and the last date. Both ends must lie inside the covered range.
     """
-    first, last = start.last_day, end.last_day
-    if last < first:
+    if end.last_day < start.last_day:
         raise InputError.at(None, f"--to {end.text} is before --from {start.text}")
-    for period in (start, end):
-        timeline.as_of(period)
+    # checked against the covered range; a period running past its end means its last day
+    first, last = timeline.as_of(start), timeline.as_of(end)
     if every == "change":
         between = [d for d in timeline.change_days if first < d < last]
         return [first, *between, last] if last > first else [first]

@@ -106,7 +106,7 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
 
 def gif_colours(scenario, style) -> list[str]:
     """The colours an animation must keep exactly: the factions', the symbols' and the text's."""
-    from geomap.render.canvas import CHANGE_COLOUR, UNKNOWN_COLOUR
+    from geomap.render.symbology import CHANGE_COLOUR, UNKNOWN_COLOUR
 
     factions = [faction.colour for faction in scenario.factions.values()]
     return [*factions, *style.colours.values(), CHANGE_COLOUR, UNKNOWN_COLOUR]

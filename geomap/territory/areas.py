@@ -36,9 +36,10 @@ def countries_of(scenario: Scenario, layer=None) -> dict[str, Any] | None:
         path = scenario.basemap.get("countries")
         if path is None:
             return None
-        from geomap.scenario.basemap import load_layer
+        from geomap.scenario.basemap import NO_FIELDS, load_layer
 
-        layer = load_layer(path, "countries", scenario.projection)
+        fields = scenario.basemap_fields.get("countries", NO_FIELDS)
+        layer = load_layer(path, "countries", scenario.projection, fields)
     return dict(zip(layer.ids, layer.geometries, strict=True))
 
 

@@ -70,10 +70,13 @@ def cut_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, fl
     )
 
 
-def cut_world(codes: tuple[str, ...]) -> Cut:
+def cut_world(codes: tuple[str, ...], assign: dict[str, str] | None = None) -> Cut:
     """Countries, provinces, rivers and lakes in a box around ``codes``, clipped to it.
 
-    Provinces are kept for the focus countries and the countries that touch them.
+    Provinces are kept for the focus countries and the countries that touch them. ``assign``
+    (province id -> country) redraws disputed areas: each province's area is taken from the
+    country the world layer draws it in and given to the named one (``{"UA-KR": "UA"}`` draws
+    Crimea with Ukraine).
     """
     import shapely
     from shapely.geometry import box, mapping, shape
@@ -82,8 +85,16 @@ def cut_world(codes: tuple[str, ...]) -> Cut:
     missing = [c for c in codes if c not in known]
     if missing:
         raise KeyError(missing[0])
-    frame = box(*cut_box(focus_bounds(codes)))
+    assign = assign or {}
     countries = {f["id"]: shape(f["geometry"]) for f in world_features("countries")}
+    country_features = list(world_features("countries"))
+    province_features = list(world_features("provinces"))
+    if assign:
+        country_features, province_features = _reassigned(
+            countries, country_features, province_features, assign
+        )
+        countries = {f["id"]: shape(f["geometry"]) for f in country_features}
+    frame = box(*cut_box(tuple(shapely.total_bounds([countries[c] for c in codes]))))
     focus_union = shapely.union_all([countries[c] for c in codes])
     touching = {
         c for c, g in countries.items() if c not in codes and g.distance(focus_union) < 0.05
@@ -118,10 +129,8 @@ def cut_world(codes: tuple[str, ...]) -> Cut:
 
     wanted = set(codes) | touching
     layers = {
-        "countries": clip(world_features("countries")),
-        "provinces": clip(
-            world_features("provinces"), lambda f: f["properties"]["country"] in wanted
-        ),
+        "countries": clip(country_features),
+        "provinces": clip(province_features, lambda f: f["properties"]["country"] in wanted),
         "rivers": clip(world_features("rivers")),
         "lakes": clip(world_features("lakes")),
     }
@@ -136,6 +145,47 @@ def cut_world(codes: tuple[str, ...]) -> Cut:
         layers=collections,
         neighbours=tuple(sorted(c for c in touching if c in present)),
     )
+
+
+def _reassigned(countries, country_features, province_features, assign):
+    """The world layer with each assigned province moved to its new country."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    moved = {c: [] for c in set(assign.values())}
+    provinces = []
+    for feature in province_features:
+        new = assign.get(feature["id"])
+        if new is not None:
+            moved[new].append(shape(feature["geometry"]))
+            feature = {**feature, "properties": {**feature["properties"], "country": new}}
+        provinces.append(feature)
+    # The provinces are simplified more than the countries: the bits of the old country that the
+    # province outline misses along its coast (slivers inside a 5 km zone around it) move too.
+    gained = {c: shapely.union_all(parts) for c, parts in moved.items()}
+    zones = {c: g.buffer(0.05) for c, g in gained.items()}
+    slivers: dict[str, list] = {c: [] for c in moved}
+    rest = {}
+    for feature in country_features:
+        code = feature["id"]
+        geom = countries[code]
+        for target, area in gained.items():
+            if target == code or not geom.intersects(zones[target]):
+                continue
+            kept = []
+            for part in shapely.get_parts(_only(shapely.difference(geom, area), "area")):
+                (slivers[target] if zones[target].contains(part) else kept).append(part)
+            geom = shapely.union_all(kept) if kept else shapely.Polygon()
+        rest[code] = geom
+    out = []
+    for feature in country_features:
+        code = feature["id"]
+        geom = rest[code]
+        if code in gained:
+            geom = shapely.union_all([geom, gained[code], *slivers[code]])
+        geom = _only(shapely.make_valid(geom), "area")
+        out.append({**feature, "geometry": _rounded(mapping(geom))})
+    return out, provinces
 
 
 def _only(geom: Any, kind: str) -> Any:

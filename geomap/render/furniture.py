@@ -1,0 +1,190 @@
+"""What frames the map: scale bar, north arrow, title, subtitle and the data credits."""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.patches import Rectangle
+
+from geomap.domain.projection import project_xy
+from geomap.render.layer import FRAME, OVERLAY, STATIC, Z_FURNITURE, Layer, Scene
+
+TITLE_Y = 0.972
+SUBTITLE_Y = 0.922
+CREDIT_Y = 0.016
+INK = "#333333"
+
+
+class ScaleBarLayer(Layer):
+    lifetime = OVERLAY
+
+    def setup(self, canvas) -> None:
+        ax = canvas.ax
+        x0, y0, x1, y1 = canvas.bounds
+        width_km = (x1 - x0) / 1000
+        length_km = min((50, 100, 150, 200, 250, 300, 500), key=lambda v: abs(v - width_km / 6))
+        height = (y1 - y0) * 0.008
+        right = x1 - (x1 - x0) * 0.03
+        left = right - length_km * 1000
+        bottom = y0 + (y1 - y0) * 0.035
+        half = length_km * 500
+        for index in range(2):
+            patch = Rectangle(
+                (left + index * half, bottom),
+                half,
+                height,
+                facecolor=INK if index == 0 else "white",
+                edgecolor=INK,
+                linewidth=0.6,
+                zorder=Z_FURNITURE,
+            )
+            ax.add_patch(patch)
+            self.artists.append(patch)
+        size = canvas.style.font_sizes["legend"]
+        ticks = ((left, "0"), (left + half, f"{length_km // 2:g}"), (right, f"{length_km} km"))
+        for x, text in ticks:
+            self.artists.append(
+                ax.text(
+                    x,
+                    bottom + height * 1.6,
+                    text,
+                    fontsize=size,
+                    ha="center",
+                    va="bottom",
+                    zorder=Z_FURNITURE,
+                )
+            )
+        corners = canvas.data_to_px([left, right], [bottom, bottom + height * 5])
+        canvas.obstacles_px.append(
+            (corners[0, 0] - 12, corners[0, 1] - 4, corners[1, 0] + 24, corners[1, 1] + 4)
+        )
+
+
+class NorthArrowLayer(Layer):
+    lifetime = OVERLAY
+
+    def setup(self, canvas) -> None:
+        from pyproj import Transformer
+
+        ax = canvas.ax
+        x0, y0, x1, y1 = canvas.bounds
+        x = x1 - (x1 - x0) * 0.035
+        y = y1 - (y1 - y0) * 0.11
+        inverse = Transformer.from_crs(canvas.projection, "EPSG:4326", always_xy=True)
+        lon, lat = inverse.transform(x, y)
+        nx, ny = project_xy(canvas.projection, [lon, lon], [lat, lat + 0.5])
+        angle = math.atan2(float(nx[1] - nx[0]), float(ny[1] - ny[0]))
+        length = (y1 - y0) * 0.05
+        dx, dy = length * math.sin(angle), length * math.cos(angle)
+        arrow = ax.annotate(
+            "",
+            xy=(x + dx / 2, y + dy / 2),
+            xytext=(x - dx / 2, y - dy / 2),
+            arrowprops={
+                "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
+                "color": INK,
+                "linewidth": 1.2,
+            },
+            zorder=Z_FURNITURE,
+        )
+        letter = ax.text(
+            x + dx * 0.65,
+            y + dy * 0.65,
+            "N",
+            ha="center",
+            va="bottom",
+            fontsize=canvas.style.font_sizes["legend"] + 1,
+            fontweight="bold",
+            zorder=Z_FURNITURE,
+        )
+        self.artists.extend([arrow, letter])
+        corners = canvas.data_to_px([x - length, x + length], [y - length, y + length * 1.3])
+        canvas.obstacles_px.append(tuple(corners[0]) + tuple(corners[1]))
+
+
+def draw_attribution(canvas, attribution: str):
+    """The data credits along the bottom edge of the figure (None without credits)."""
+    if not attribution:
+        return None
+    return canvas.figure.text(
+        0.008,
+        CREDIT_Y,
+        attribution,
+        fontsize=canvas.style.font_sizes["credit"],
+        color="#555555",
+        ha="left",
+        va="center",
+        wrap=False,
+    )
+
+
+class AttributionLayer(Layer):
+    lifetime = STATIC
+
+    def __init__(self, attribution: str):
+        super().__init__()
+        self.attribution = attribution
+
+    def setup(self, canvas) -> None:
+        if not canvas.panel:  # a figure of panels credits its data once, itself
+            text = draw_attribution(canvas, self.attribution)
+            if text is not None:
+                self.artists.append(text)
+
+
+class TitleLayer(Layer):
+    """The title with the frame's date: above the map, or above a panel of a larger figure."""
+
+    lifetime = FRAME
+
+    def draw(self, canvas, scene: Scene) -> None:
+        self.clear()
+        sizes = canvas.style.font_sizes
+        if canvas.panel:
+            title = canvas.ax.text(
+                0.5,
+                1.012,
+                scene.frame.title,
+                transform=canvas.ax.transAxes,
+                ha="center",
+                va="bottom",
+                fontsize=sizes["title"] * 0.8,
+                fontweight="bold",
+            )
+        else:
+            title = canvas.figure.text(
+                0.5,
+                TITLE_Y,
+                scene.frame.title,
+                ha="center",
+                va="top",
+                fontsize=sizes["title"],
+                fontweight="bold",
+            )
+        title.set_gid("title")
+        self.artists.append(title)
+
+
+class SubtitleLayer(Layer):
+    """The line under the title (the same on every frame of a series; not on panels)."""
+
+    lifetime = OVERLAY
+
+    def draw(self, canvas, scene: Scene) -> None:
+        self.clear()
+        if canvas.panel:
+            return
+        subtitle = canvas.figure.text(
+            0.5,
+            SUBTITLE_Y,
+            scene.frame.subtitle,
+            ha="center",
+            va="top",
+            fontsize=canvas.style.font_sizes["subtitle"],
+            color="#444444",
+        )
+        subtitle.set_gid("subtitle")
+        self.artists.append(subtitle)
+
+    def cache_key(self) -> tuple:
+        return ("subtitle", *((t.get_text(), t.get_position()) for t in self.artists))

@@ -1,0 +1,120 @@
+"""A cache of parsed scenarios, keyed by the content of every file they were read from.
+
+Parsing and checking a scenario (YAML with positions, GeoJSON, cross-checks, the projection)
+is the largest part of drawing one map; the parsed :class:`Scenario` is kept in the user's
+cache folder and reused while every file it was read from has the same content (a digest of
+each file's bytes, not its time stamp) and every snapshot folder lists the same files. An edit
+anywhere, a new or removed snapshot, another geomap version or changed geomap code: the
+scenario is parsed again.
+Only scenarios without problems are kept; the folder is safe to delete at any time.
+
+``GEOMAP_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/geomap`` or
+``~/.cache/geomap``); ``GEOMAP_CACHE_DIR=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from geomap import __version__
+from geomap.io import files
+
+FORMAT = 1  # bump when what is stored changes shape
+
+
+def cache_folder() -> Path | None:
+    """Where entries are kept, or None when the cache is off."""
+    chosen = os.environ.get("GEOMAP_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "geomap"
+
+
+def _code_stamp() -> str:
+    """geomap's own modules (name, size, time): a changed parser never meets an old entry."""
+    package = Path(__file__).resolve().parents[1]
+    stamps = []
+    for module in sorted(package.rglob("*.py")):
+        status = module.stat()
+        stamps.append(f"{module.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")
+    return ";".join(stamps)
+
+
+def _entry_path(folder: Path, path: Path, check_everything: bool) -> Path:
+    # paths in the scenario (and in its messages) are as given, relative to the working folder
+    key = (
+        "\n".join((__version__, sys.version, _code_stamp(), os.getcwd(), os.fspath(path)))
+        + f"\n{check_everything}"
+    )
+    return folder / f"scenario-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def _unchanged(depends: dict[str, Any]) -> bool:
+    """Every file has the same content and every folder the same snapshot files."""
+    for name, expected in depends.items():
+        if name.endswith(os.sep):  # a listed folder
+            from geomap.scenario.snapshots import snapshot_files
+
+            try:
+                if [p.name for p in snapshot_files(name[: -len(os.sep)])] != expected:
+                    return False
+            except Exception:
+                return False
+            continue
+        try:
+            status = os.stat(name)
+            if not stat.S_ISREG(status.st_mode):
+                return False
+            with open(name, "rb") as handle:
+                if files.content_digest(handle.read()) != expected:
+                    return False
+        except OSError:
+            return False
+    return True
+
+
+def load_cached(path: Path, check_everything: bool, parse: Callable[..., Any]) -> Any:
+    """``parse(path, check_everything=...)``, or its result from the cache when still true."""
+    folder = cache_folder()
+    if folder is None:
+        return parse(path, check_everything=check_everything)
+    entry = _entry_path(folder, path, check_everything)
+    try:
+        stored = pickle.loads(entry.read_bytes())
+        if stored["format"] == FORMAT and _unchanged(stored["depends"]):
+            return stored["scenario"]
+    except Exception:
+        pass
+    record: dict[str, Any] = {}
+    files.READS.append(record)
+    try:
+        scenario = parse(path, check_everything=check_everything)
+    finally:
+        files.READS.remove(record)
+    _store(entry, {"format": FORMAT, "depends": record, "scenario": scenario})
+    return scenario
+
+
+def _store(entry: Path, stored: dict) -> None:
+    """Write the entry whole or not at all; a cache that cannot be written is no error."""
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, entry)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
