@@ -170,3 +170,93 @@ def test_changes_are_dated_the_day_they_happened(scenario):
     assert records["raqqa"]["date"] == "2017-10-17"
     assert records["kirkuk"]["date"] == "2017-10-16"
     assert records["al-bukamal"]["date"] == "2017-11-19"
+
+
+GOVERNORATE_CAPITALS = {
+    "SY": [
+        "damascus",
+        "aleppo",
+        "homs",
+        "hama",
+        "latakia",
+        "tartus",
+        "idlib",
+        "raqqa",
+        "deir-ez-zor",
+        "hasakah",
+        "daraa",
+        "as-suwayda",
+        "quneitra",
+    ],
+    "IQ": [
+        "baghdad",
+        "basra",
+        "mosul",
+        "erbil",
+        "kirkuk",
+        "sulaymaniyah",
+        "duhok",
+        "ramadi",
+        "tikrit",
+        "baqubah",
+        "kut",
+        "hillah",
+        "karbala",
+        "najaf",
+        "diwaniyah",
+        "samawah",
+        "nasiriyah",
+        "amarah",
+    ],
+}
+
+
+@pytest.mark.parametrize("country", ["SY", "IQ"])
+def test_every_governorate_capital_is_a_place_with_a_history(scenario, country):
+    # Syria: 14 governorates, 13 seats (Rif Dimashq is governed from Damascus); Iraq: 18.
+    capitals = GOVERNORATE_CAPITALS[country]
+    assert len(set(capitals)) == {"SY": 13, "IQ": 18}[country]
+    assert [p for p in capitals if p not in scenario.places] == []
+    for place_id in capitals:
+        assert scenario.places[place_id].country == country
+        assert scenario.timeline.state_of(place_id, date(2014, 6, 1)).holder, place_id
+
+
+def test_the_gazetteer_has_at_least_160_places(scenario):
+    assert len(scenario.places) >= 160
+
+
+@pytest.mark.parametrize(
+    ("place_id", "when", "expected"),
+    [
+        ("idlib", "2015-01", ("syrian-gov", "held")),
+        ("jisr-al-shughur", "2015-04-24", ("syrian-gov", "held")),
+        ("jisr-al-shughur", "2015-04-25", ("rebels", "held")),
+        ("jisr-al-shughur", "2017-07-23", ("hts", "held")),
+        ("maarat-al-numan", "2015-01", ("rebels", "held")),
+        ("douma", "2017-11", ("rebels", "besieged")),
+        ("rastan", "2016-06", ("rebels", "besieged")),
+        ("bosra", "2015-03-25", ("rebels", "held")),
+        ("darayya", "2016-08-27", ("syrian-gov", "held")),
+        ("nubl", "2016-02-02", ("syrian-gov", "besieged")),
+        ("nubl", "2016-02-03", ("syrian-gov", "held")),
+        ("yarmouk-camp", "2015-03-31", ("rebels", "besieged")),
+        ("yarmouk-camp", "2017-11", ("isis", "besieged")),
+        ("hajar-al-aswad", "2017-11", ("isis", "besieged")),
+        ("tasil", "2017-11", ("isis", "held")),
+        ("shajara", "2017-11", ("isis", "besieged")),
+        ("afrin", "2017-11", ("sdf", "held")),
+        ("tal-rifaat", "2016-02-15", ("sdf", "held")),
+        ("al-susah", "2017-11", ("isis", "held")),
+    ],
+)
+def test_every_syrian_front(scenario, place_id, when, expected):
+    assert holder(scenario, place_id, when) == expected
+
+
+def test_late_2017_isis_still_holds_pockets_beyond_hajin(scenario):
+    states = scenario.timeline.state_at(date(2017, 11, 30), scenario.places)
+    isis = {p for p, s in states.items() if s.holder == "isis"}
+    assert {"hajin", "al-susah", "yarmouk-camp", "hajar-al-aswad", "tasil", "shajara"} <= isis
+    hts = {p for p, s in states.items() if s.holder == "hts"}
+    assert {"idlib", "jisr-al-shughur", "saraqib"} <= hts
