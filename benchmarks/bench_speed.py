@@ -58,12 +58,13 @@ def naive_series(days: list[date], out: Path) -> float:
 
     from geomap.products.map import resolve
     from geomap.scenario.load import load_scenario
+    from geomap.scenario.project import Project
     from geomap.scenario.style import load_style
-    from geomap.territory.areas import cached_territory_model, estimate_on
+    from geomap.territory.areas import estimate_on
 
     scenario = load_scenario()
     style = load_style(scenario.style_path)
-    model = cached_territory_model(scenario)
+    model = Project.of(scenario).territory
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     start = time.perf_counter()
     for day in days:

@@ -95,10 +95,10 @@ class GeomapScenario:
         import geopandas
 
         from geomap.output.gis import TERRITORY_FIELDS, territory_rows
-        from geomap.territory.areas import cached_territory_model
+        from geomap.scenario.project import Project
 
         loaded = self.scenario
-        rows, shapes = territory_rows(loaded, cached_territory_model(loaded), self.day(when))
+        rows, shapes = territory_rows(loaded, Project.of(loaded).territory, self.day(when))
         frame = geopandas.GeoDataFrame(
             rows, columns=list(TERRITORY_FIELDS), geometry=shapes, crs="EPSG:4326"
         )
@@ -125,11 +125,11 @@ class GeomapScenario:
         """The map of ``when`` as a matplotlib Figure (shown inline in a notebook; save it with
         ``figure.savefig``). ``size`` is (width, height) in pixels."""
         from geomap.products.map import draw_day, make_canvas
-        from geomap.scenario.style import load_style
+        from geomap.scenario.project import Project
 
         loaded = self.scenario
         day = self.day(when)
-        style = load_style(loaded.style_path)
+        style = Project.of(loaded).style
         canvas = make_canvas(loaded, style, size, dpi)
         draw_day(canvas, loaded, style, day, areas=areas)
         return canvas.figure

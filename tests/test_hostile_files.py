@@ -1,10 +1,9 @@
 """Hostile files: huge, explosive, endlessly nested, unreadable or not files at all. Each is
-refused with one located message, quickly and with little memory, and never with a traceback."""
+refused with one located message and little memory, and never with a traceback."""
 
 from __future__ import annotations
 
 import os
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -30,21 +29,17 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 """
 
-measurements: dict[str, tuple[float, float]] = {}
 
-
-def refused(action) -> tuple[InputError, float, float]:
-    """Run ``action``, which must raise InputError; returns it, seconds and peak traced MB."""
+def refused(action) -> tuple[InputError, float]:
+    """Run ``action``, which must raise InputError; returns it and the peak traced MB."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(InputError) as raised:
             action()
-        elapsed = time.perf_counter() - started
         peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()
-    return raised.value, elapsed, peak_mb
+    return raised.value, peak_mb
 
 
 def messages(error: InputError) -> list[str]:
@@ -61,64 +56,58 @@ def test_a_50_mb_snapshot_is_refused_by_its_size_before_it_is_read(tmp_path, mon
     monkeypatch.setattr(
         Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k)
     )
-    error, seconds, peak_mb = refused(lambda: load_snapshot(path))
-    measurements["50 MB YAML"] = (seconds, peak_mb)
+    error, peak_mb = refused(lambda: load_snapshot(path))
     assert messages(error) == [f"{path}: file is too large (50.0 MB; the limit is 8 MB)"]
     assert opened == []  # refused on its size alone: not a byte read
-    assert peak_mb < 1 and seconds < 5
+    assert peak_mb < 1
 
 
 def test_a_billion_laughs_is_refused_at_its_first_anchor(tmp_path):
     path = write(tmp_path / "2017-12-01.yaml", BILLION_LAUGHS)
-    error, seconds, peak_mb = refused(lambda: load_snapshot(path))
-    measurements["billion laughs"] = (seconds, peak_mb)
+    error, peak_mb = refused(lambda: load_snapshot(path))
     assert messages(error) == [f"{path}:1:4: YAML anchors and aliases are not supported"]
-    assert peak_mb < 1 and seconds < 5  # expanded, it would be 10**9 strings
+    assert peak_mb < 1  # expanded, it would be 10**9 strings
 
 
 def test_an_alias_is_refused_even_when_the_anchor_is_valid_yaml():
-    error, _, _ = refused(lambda: parse_yaml("a: &x b\nc: d\n", "f.yaml"))
+    error, _ = refused(lambda: parse_yaml("a: &x b\nc: d\n", "f.yaml"))
     assert messages(error) == ["f.yaml:1:4: YAML anchors and aliases are not supported"]
 
 
 def test_yaml_nested_a_million_levels_is_refused_not_a_crash():
     # PyYAML's C composer recursed on this until the interpreter died (a segfault).
-    error, seconds, _ = refused(lambda: parse_yaml("[" * 1_000_000, "f.yaml"))
+    error, _ = refused(lambda: parse_yaml("[" * 1_000_000, "f.yaml"))
     # geomap stops at level 33 (column 34); PyYAML 6.0.4's scanner may stop first, at 1000
     [message] = messages(error)
     assert message in (
         f"f.yaml:1:{MAX_DEPTH + 2}: nesting is deeper than 32 levels",
         "f.yaml:1:1001: nesting is deeper than 32 levels",
     )
-    assert seconds < 5
 
 
 def test_yaml_with_too_many_values_is_refused_with_bounded_memory():
     text = "- a\n" * (MAX_VALUES + 50_000)
-    error, seconds, peak_mb = refused(lambda: parse_yaml(text, "f.yaml"))
-    measurements["YAML of 150 000 values"] = (seconds, peak_mb)
+    error, peak_mb = refused(lambda: parse_yaml(text, "f.yaml"))
     assert messages(error) == [
         f"f.yaml:{MAX_VALUES}:3: the file holds more than {MAX_VALUES} keys and values; split it up"
     ]
-    assert peak_mb < 200 and seconds < 5
+    assert peak_mb < 200
 
 
 def test_json_nested_a_million_levels_is_refused(tmp_path):
     path = write(tmp_path / "places.geojson", "[" * 1_000_000 + "]" * 1_000_000)
-    error, seconds, _ = refused(lambda: load_places([path]))
+    error, _ = refused(lambda: load_places([path]))
     assert messages(error) == [f"{path}: JSON is nested too deeply"]
-    assert seconds < 5
 
 
 def test_json_with_too_many_objects_is_refused_before_they_are_built(tmp_path):
     text = '{"type": "FeatureCollection", "features": [' + ",".join(["{}"] * 300_000) + "]}"
     path = write(tmp_path / "places.geojson", text)
-    error, seconds, peak_mb = refused(lambda: load_places([path]))
-    measurements["JSON of 300 000 objects"] = (seconds, peak_mb)
+    error, peak_mb = refused(lambda: load_places([path]))
     assert messages(error) == [
         f"{path}: the file holds more than {MAX_LOCATED} JSON objects and arrays; split it up"
     ]
-    assert peak_mb < 100 and seconds < 5
+    assert peak_mb < 100
 
 
 def test_a_number_with_5000_digits_is_a_located_problem_not_a_crash(tmp_path):
@@ -128,7 +117,7 @@ def test_a_number_with_5000_digits_is_a_located_problem_not_a_crash(tmp_path):
         '{"type": "Point", "coordinates": [' + "9" * 5000 + ", 36]}}]}"
     )
     path = write(tmp_path / "places.geojson", text)
-    error, _, _ = refused(lambda: load_places([path]))
+    error, _ = refused(lambda: load_places([path]))
     assert messages(error) == [
         f"{path}:3:15: geometry of 'x' is malformed: position [Infinity, 36] has a coordinate "
         "that is not a finite number"
@@ -138,7 +127,7 @@ def test_a_number_with_5000_digits_is_a_located_problem_not_a_crash(tmp_path):
 def test_a_file_one_byte_over_the_limit_is_refused(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_bytes(b"#" * (MAX_TEXT_BYTES + 1))
-    error, _, _ = refused(lambda: read_text(path))
+    error, _ = refused(lambda: read_text(path))
     assert messages(error) == [f"{path}: file is too large (8.4 MB; the limit is 8 MB)"]
 
 
@@ -146,20 +135,19 @@ def test_a_file_one_byte_over_the_limit_is_refused(tmp_path):
 def test_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
     path = tmp_path / "2017-12-01.yaml"
     os.mkfifo(path)
-    error, seconds, _ = refused(lambda: load_snapshot(path))
+    error, _ = refused(lambda: load_snapshot(path))
     assert messages(error) == [f"{path}: is not a regular file (a pipe, socket or device)"]
-    assert seconds < 5
 
 
 def test_a_symlink_loop_is_a_message(tmp_path):
     path = tmp_path / "2017-12-01.yaml"
     path.symlink_to(path)
-    error, _, _ = refused(lambda: load_snapshot(path))
+    error, _ = refused(lambda: load_snapshot(path))
     assert messages(error) == [f"{path}: cannot read the file: Too many levels of symbolic links"]
 
 
 def test_a_folder_is_not_read_as_a_file(tmp_path):
-    error, _, _ = refused(lambda: read_text(tmp_path))
+    error, _ = refused(lambda: read_text(tmp_path))
     assert messages(error) == [f"{tmp_path}: is a folder, expected a file"]
 
 
@@ -168,14 +156,14 @@ def test_a_utf8_byte_order_mark_is_fine_but_utf16_is_explained(tmp_path):
     (tmp_path / "2017-12-01.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode())
     assert load_snapshot(tmp_path / "2017-12-01.yaml").snapshot.assertions[0].holder == "sdf"
     (tmp_path / "2017-12-01.yaml").write_bytes(text.encode("utf-16"))
-    error, _, _ = refused(lambda: load_snapshot(tmp_path / "2017-12-01.yaml"))
+    error, _ = refused(lambda: load_snapshot(tmp_path / "2017-12-01.yaml"))
     assert messages(error) == [
         f"{tmp_path / '2017-12-01.yaml'}: is UTF-16 text; save the file as UTF-8"
     ]
 
 
 def test_a_name_with_a_line_break_cannot_break_the_one_line_per_problem_output():
-    error, _, _ = refused(lambda: parse_yaml('a: 1\n"b\\nc": 2\n"b\\nc": 3\n', "f.yaml"))
+    error, _ = refused(lambda: parse_yaml('a: 1\n"b\\nc": 2\n"b\\nc": 3\n', "f.yaml"))
     assert messages(error) == ["f.yaml:3:1: duplicate key 'b\\nc' (first defined at line 2)"]
 
 
@@ -200,9 +188,7 @@ def test_an_unreadable_snapshot_is_reported_by_validate(run, mini, monkeypatch):
 def test_a_50_mb_snapshot_in_a_scenario_fails_validate_at_once(run, mini):
     with (mini.parent / "snapshots" / "2017-12-01.yaml").open("wb") as handle:
         handle.truncate(50_000_000)
-    started = time.perf_counter()
     result = run("validate", "--scenario", mini)
-    assert time.perf_counter() - started < 5
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "snapshots/2017-12-01.yaml: file is too large (50.0 MB; the limit is 8 MB)\n"
@@ -216,10 +202,3 @@ def test_a_folder_given_as_the_scenario_is_an_input_error(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.endswith("scenarios: is a folder, expected a file\n")
     assert "Traceback" not in result.output
-
-
-def test_the_measurements_are_reported(capsys):
-    """Prints time and traced peak memory of the refusals above (run with -s to see them)."""
-    with capsys.disabled():
-        for name, (seconds, peak_mb) in measurements.items():
-            print(f"\n{name}: refused in {seconds * 1000:.1f} ms, peak {peak_mb:.2f} MB traced")

@@ -110,6 +110,9 @@ def test_index_names(timeline):
     assert frame_name("frame-{index}.{format}", date(2017, 1, 1), 7, "png") == "frame-0007.png"
 
 
+SIZE = ("--size", "640x480", "--dpi", "50")  # at 400x300 the legend would hide the map
+
+
 def batch(run, mini, out, *extra):
     return run(
         "batch",
@@ -121,8 +124,7 @@ def batch(run, mini, out, *extra):
         mini,
         "--out",
         out,
-        "--size",
-        "400x300",
+        *SIZE,
         "--workers",
         "1",
         *extra,
@@ -135,7 +137,7 @@ def test_batch_writes_one_frame_per_month_and_prints_the_paths(run, mini, tmp_pa
     assert result.exit_code == 0, result.output
     names = [Path(line).name for line in result.stdout.splitlines()]
     assert names == [f"geomap-2015-{m}.png" for m in ("01-31", "02-28", "03-31", "04-30")]
-    assert {pixels(out / name).shape for name in names} == {(300, 400, 3)}
+    assert {pixels(out / name).shape for name in names} == {(480, 640, 3)}
 
 
 def test_frames_that_are_up_to_date_are_skipped_unless_forced(run, mini, tmp_path):
@@ -249,7 +251,7 @@ def test_animation_contact_sheet_and_report(run, mini, tmp_path):
     ]
     with Image.open(out / "geomap-2015-01-31-to-2015-04-30.gif") as gif:
         assert gif.n_frames == 4
-        assert gif.size == (400, 300)
+        assert gif.size == (640, 480)
         assert gif.info["duration"] == 250
     report = (out / "geomap-2015-01-31-to-2015-04-30-report.pdf").read_bytes()
     assert report.count(b"/Type /Page\n") + report.count(b"/Type /Page ") >= 6
@@ -266,7 +268,7 @@ def gif_frames(path: Path) -> list[np.ndarray]:
 
 def test_every_gif_frame_keeps_the_faction_colours_of_its_png(run, mini, tmp_path):
     out = tmp_path / "frames"
-    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600")
+    result = batch(run, mini, out, "--animate", "gif", "--size", "800x600", "--dpi", "100")
     assert result.exit_code == 0, result.output
     pngs = sorted(out.glob("geomap-2015-0?-??.png"))
     gif = gif_frames(out / "geomap-2015-01-31-to-2015-04-30.gif")
@@ -302,8 +304,7 @@ def test_two_worker_processes_give_the_same_frames(run, mini, tmp_path):
         mini,
         "--out",
         tmp_path / "parallel",
-        "--size",
-        "400x300",
+        *SIZE,
         "--workers",
         "2",
     )
@@ -326,8 +327,7 @@ def test_frames_can_be_sent_to_a_dask_cluster(run, mini, tmp_path):
             mini,
             "--out",
             tmp_path / "dask",
-            "--size",
-            "400x300",
+            *SIZE,
             "--scheduler",
             cluster.scheduler_address,
         )
@@ -337,6 +337,35 @@ def test_frames_can_be_sent_to_a_dask_cluster(run, mini, tmp_path):
         "geomap-2015-02-28.png",
         "geomap-2015-03-31.png",
     ]
+
+
+def test_a_cluster_that_stays_up_renders_an_edited_snapshot_afresh(run, mini, tmp_path):
+    """Workers keep their loaded scenario and canvas by the digest of the files' contents, not
+    by path: after a snapshot is edited the same cluster draws the new data."""
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+
+    def dask_batch(address):
+        result = run(
+            "batch", "--from", "2015-01", "--to", "2015-02", "--scenario", mini, "--out", out,
+            *SIZE, "--scheduler", address,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return {p.name: pixels(p) for p in sorted(out.glob("*.png"))}
+
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        before = dask_batch(cluster.scheduler_address)
+        snapshot = mini.parent / "snapshots" / "2015-01-01.yaml"
+        snapshot.write_text(snapshot.read_text().replace("  raqqa: isis", "  raqqa: sdf"))
+        after = dask_batch(cluster.scheduler_address)
+    fresh = batch(run, mini, tmp_path / "fresh")
+    assert fresh.exit_code == 0, fresh.output
+    assert list(after) == ["geomap-2015-01-31.png", "geomap-2015-02-28.png"]
+    for name, frame in after.items():
+        assert not np.array_equal(frame, before[name])  # Raqqa changed colour
+        assert np.array_equal(frame, pixels(tmp_path / "fresh" / name))
 
 
 def test_the_default_monthly_series_gives_35_frames_a_gif_and_a_contact_sheet(run, tmp_path):
@@ -394,8 +423,7 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
             mini,
             "--out",
             out,
-            "--size",
-            "400x300",
+            *SIZE,
             "--workers",
             "2",
         )
@@ -404,7 +432,7 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     assert result.exit_code == 1  # click's Abort
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     for frame in out.glob("*.png"):
-        assert pixels(frame).shape == (300, 400, 3)  # every file there is whole
+        assert pixels(frame).shape == (480, 640, 3)  # every file there is whole
     monkeypatch.setattr(batch_module, "as_completed", real)
     resumed = year_in_two_workers()
     assert resumed.exit_code == 0

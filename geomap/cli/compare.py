@@ -18,12 +18,11 @@ def compare(first, second, scenario, fmt, out, dpi, size, force):
     from geomap.output.files import check_writable
     from geomap.products.compare import build_comparison, write_comparison
     from geomap.products.map import output_path
-    from geomap.scenario.load import load_scenario
-    from geomap.scenario.style import load_style
+    from geomap.scenario.project import open_project
 
-    loaded = load_scenario(scenario)
+    project = open_project(scenario)
+    loaded, style = project.scenario, project.style
     day_1, day_2 = loaded.timeline.as_of(first), loaded.timeline.as_of(second)
-    style = load_style(loaded.style_path)
     path, chosen = output_path(out, f"geomap-{day_1.isoformat()}-vs-{day_2.isoformat()}", fmt)
     check_writable(path, force)
     figure = build_comparison(loaded, style, day_1, day_2, size_px=size, dpi=dpi)

@@ -122,9 +122,9 @@ def layer_on(scenario, layer: str, day: date) -> GisLayer:
     if layer == "places":
         rows, shapes = place_rows(scenario, day)
         return GisLayer("places", PLACE_FIELDS, rows, shapes, "Point")
-    from geomap.territory.areas import cached_territory_model
+    from geomap.scenario.project import Project
 
-    rows, shapes = territory_rows(scenario, cached_territory_model(scenario), day)
+    rows, shapes = territory_rows(scenario, Project.of(scenario).territory, day)
     return GisLayer("territory", TERRITORY_FIELDS, rows, shapes, "MultiPolygon")
 
 

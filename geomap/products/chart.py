@@ -294,9 +294,9 @@ def write_area_chart(
     returns its path."""
     from geomap.output.files import check_writable
     from geomap.products.map import output_path
-    from geomap.scenario.style import load_style
+    from geomap.scenario.project import Project
 
-    style = load_style(scenario.style_path)
+    style = Project.of(scenario).style
     first, last = days[0], days[-1]
     kind = "area" if measure == "area" else "people"
     stem = f"geomap-{kind}-{faction_id}-{first.isoformat()}-{last.isoformat()}"

@@ -33,19 +33,20 @@ def build_comparison(
 ) -> Figure:
     """The comparison figure (not yet written)."""
     from geomap.products.map import resolve
-    from geomap.scenario.basemap import load_basemap
-    from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
+    from geomap.scenario.project import Project
+    from geomap.territory.areas import AREA_NOTE, estimate_on
 
     dpi = dpi or style.dpi
     width, height = size_px or COMPARE_SIZE_PX
     with matplotlib.rc_context(rc_params(style)):
         figure = new_figure((width, height), dpi)
-        basemap = load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
+        project = Project.of(scenario)
+        basemap = project.basemap
         before = resolve(scenario, first, style)
         after = resolve(scenario, second, style)
         records = event_records(scenario, first, second)
         changed = {r["id"] for r in records}
-        model = cached_territory_model(scenario)
+        model = project.territory
         canvases = []
         estimates = {day: estimate_on(scenario, model, day) for day in (first, second)}
         any_contested = any(bool(e.contested) for e in estimates.values())

@@ -10,8 +10,9 @@ from geomap.domain.dates import Period
 from geomap.domain.join import PlaceOnMap, join_states
 from geomap.errors import InputError, Location
 from geomap.output.files import check_writable, format_for
-from geomap.scenario.load import Scenario, load_scenario
-from geomap.scenario.style import Style, load_style
+from geomap.scenario.load import Scenario
+from geomap.scenario.project import Project, open_project
+from geomap.scenario.style import Style
 
 
 def resolve(scenario: Scenario, day: date, style: Style | None = None) -> list[PlaceOnMap]:
@@ -34,16 +35,11 @@ def make_canvas(
 ):
     """A canvas with the scenario's basemap drawn (imports matplotlib)."""
     from geomap.render.canvas import MapCanvas
-    from geomap.scenario.basemap import load_basemap
-    from geomap.territory.areas import cached_territory_model
 
-    basemap = load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
-    # built from the layers just read
-    cached_territory_model(scenario, basemap.get("countries"), basemap.get("settlements"))
     return MapCanvas(
         style=style,
         factions=scenario.factions,
-        basemap=basemap,
+        basemap=Project.of(scenario).basemap,
         projection=scenario.projection,
         extent_lonlat=scenario.extent_lonlat,
         focus_countries=scenario.focus_countries,
@@ -62,9 +58,9 @@ def draw_day(
     subtitle = subtitle_for(scenario, day, places)
     territory = None
     if areas:  # estimated areas of control (geomap.territory.model), said to be estimates
-        from geomap.territory.areas import AREA_NOTE, cached_territory_model, estimate_on
+        from geomap.territory.areas import AREA_NOTE, estimate_on
 
-        territory = estimate_on(scenario, cached_territory_model(scenario), day)
+        territory = estimate_on(scenario, Project.of(scenario).territory, day)
         subtitle = f"{subtitle}  ·  {AREA_NOTE}"
     frame = MapFrame(day, frame_title(scenario.title, day), subtitle)
     canvas.draw(frame, places, areas=territory)
@@ -101,9 +97,9 @@ def render_map(
     force: bool = False,
 ) -> Path:
     """Render the map of ``period`` and write it; returns the path written."""
-    scenario = load_scenario(scenario_path)
+    project = open_project(scenario_path)
+    scenario, style = project.scenario, project.style
     day = scenario.timeline.as_of(period)
-    style = load_style(scenario.style_path)
     path, chosen = output_path(out, f"geomap-{day.isoformat()}", fmt)
     check_writable(path, force)
     canvas = make_canvas(scenario, style, size_px, dpi)

@@ -85,6 +85,9 @@ class Scenario:
     milestones: tuple[Milestone, ...] = ()
     figures: tuple[PublishedFigure, ...] = ()  # published figures (the milestones file)
     territory: TerritoryRules = field(default_factory=TerritoryRules)
+    files: tuple[Path, ...] = ()
+    """Every file the scenario was read from (its contents identify a project: see
+    :mod:`geomap.scenario.project`)."""
     basemap_fields: dict = field(default_factory=dict)  # layer -> LayerFields (field mapping)
 
 
@@ -128,6 +131,7 @@ def parse_scenario(
         required=("title", "factions", "places", "snapshots"),
     )
     base = path.parent
+    read_files = [path]
 
     def relative(value: Any, what: str) -> Path | None:
         text = expect_text(value, log, mapping.loc, what)
@@ -144,6 +148,7 @@ def parse_scenario(
         if not file_path.is_file():
             log.add(location_of(value, mapping.loc), f"{what} file not found: {value}")
             return None
+        read_files.append(file_path)
         return file_path
 
     title = ""
@@ -178,7 +183,7 @@ def parse_scenario(
                 log.extend(error)
                 sources_loaded = False
 
-    snapshots = _snapshots(mapping, base, citations, log)
+    snapshots = _snapshots(mapping, base, citations, log, read_files)
 
     basemap: dict[str, Path] = {}
     basemap_fields: dict[str, LayerFields] = {}
@@ -285,6 +290,7 @@ def parse_scenario(
         milestones=milestones,
         figures=figures,
         territory=territory,
+        files=tuple(read_files),
         basemap_fields=basemap_fields,
     )
 
@@ -435,8 +441,9 @@ def _projection_problem(text: str) -> str | None:
 
 
 def _snapshots(
-    mapping: YMap, base: Path, citations: dict[str, Citation], log: ProblemLog
+    mapping: YMap, base: Path, citations: dict[str, Citation], log: ProblemLog, read: list[Path]
 ) -> list[Snapshot]:
+    """The snapshots the scenario names; the files read are added to ``read``."""
     if "snapshots" not in mapping:
         return []
     value = mapping["snapshots"]
@@ -454,6 +461,7 @@ def _snapshots(
     snapshots: list[Snapshot] = []
     seen: dict[date, Snapshot] = {}
     undated: list[Snapshot] = []  # their date could not be read (reported): names still checked
+    read.extend(paths)
     for snapshot_path in paths:
         parsed = read_snapshot(snapshot_path, log)
         if parsed is None:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from geomap.errors import InputError, Location
 from geomap.output.files import written_by_geomap
-from geomap.scenario.load import Scenario, load_scenario
-from geomap.scenario.style import Style, load_style
+from geomap.scenario.load import Scenario
+from geomap.scenario.project import Project, known_project, open_project
+from geomap.scenario.style import Style
 from geomap.series.plan import Frame, frame_key, frame_name, read_manifest, write_manifest
 
 
@@ -23,33 +24,36 @@ class RenderJob:
     """Frames for one worker: everything is plain data, so it pickles to any process."""
 
     scenario_path: str
+    digest: str  # of the scenario's file contents: what a worker's cache is keyed by
     size_px: tuple[int, int] | None
     dpi: int | None
     fmt: str
     frames: tuple[tuple[str, str], ...]  # (ISO day, output path)
 
 
-_WORKER_STATE: dict[tuple, tuple] = {}
+_CANVAS: dict[tuple, tuple[Project, object]] = {}
 
 
-def _canvas_for(scenario_path: str, size_px, dpi):
-    """One loaded scenario and canvas per process, reused for every frame it renders."""
-    key = (scenario_path, size_px, dpi)
-    if key not in _WORKER_STATE:
+def _canvas_for(job: RenderJob) -> tuple[Project, object]:
+    """The project and a canvas for ``job``, kept by the process (a local worker or a Dask
+    worker that stays up) for every later job of the same file contents, size and dpi."""
+    key = (job.digest, job.size_px, job.dpi)
+    if key not in _CANVAS:
         from geomap.products.map import make_canvas
 
-        scenario = load_scenario(scenario_path)
-        style = load_style(scenario.style_path)
-        _WORKER_STATE.clear()
-        _WORKER_STATE[key] = (scenario, style, make_canvas(scenario, style, size_px, dpi))
-    return _WORKER_STATE[key]
+        project = known_project(job.digest) or open_project(job.scenario_path)
+        _CANVAS.clear()
+        canvas = make_canvas(project.scenario, project.style, job.size_px, job.dpi)
+        _CANVAS[key] = (project, canvas)
+    return _CANVAS[key]
 
 
 def render_job(job: RenderJob, on_frame: Callable[[str], None] | None = None) -> list[str]:
     """Render the frames of ``job`` in order on one canvas; returns the paths written."""
     from geomap.products.map import draw_day
 
-    scenario, style, canvas = _canvas_for(job.scenario_path, job.size_px, job.dpi)
+    project, canvas = _canvas_for(job)
+    scenario, style = project.scenario, project.style
     written = []
     for iso_day, path in job.frames:
         draw_day(canvas, scenario, style, date.fromisoformat(iso_day))
@@ -147,7 +151,7 @@ def _chunks(frames: list[Frame], count: int) -> list[list[Frame]]:
 
 
 def render_frames(
-    scenario_path: Path,
+    project: Project,
     frames: list[Frame],
     folder: Path,
     *,
@@ -172,7 +176,8 @@ def render_frames(
 
     def job(chunk: list[Frame]) -> RenderJob:
         return RenderJob(
-            str(scenario_path.resolve()),
+            str(project.scenario.path.resolve()),
+            project.digest,
             size_px,
             dpi,
             fmt,
@@ -186,8 +191,7 @@ def render_frames(
         render_job(job(frames), on_frame=done)
         return
     # Built once here: forked workers inherit the loaded scenario and the drawn basemap.
-    first = job(frames[:1])
-    _scenario, _style, canvas = _canvas_for(first.scenario_path, size_px, dpi)
+    _project, canvas = _canvas_for(job(frames[:1]))
     canvas.prepare()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # small runs of neighbouring frames: steady progress and balanced workers

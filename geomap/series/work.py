@@ -31,8 +31,8 @@ def run_batch(
     quiet: bool,
 ) -> Iterator[str]:
     """Render the series and its extras; yields every path, frames first, in date order."""
-    from geomap.scenario.load import load_scenario, resolve_scenario_path
-    from geomap.scenario.style import load_style
+    from geomap.scenario.load import resolve_scenario_path
+    from geomap.scenario.project import open_project
     from geomap.series.plan import check_name_template, output_folder, series_dates
     from geomap.series.run import default_workers, frames_to_render, plan_frames, render_frames
 
@@ -40,8 +40,8 @@ def run_batch(
     if (animate or contact_sheet) and fmt != "png":
         raise InputError.at(None, "--animate and --contact-sheet need PNG frames (--format png)")
     scenario_path = resolve_scenario_path(scenario_path)
-    scenario = load_scenario(scenario_path)
-    style = load_style(scenario.style_path)
+    project = open_project(scenario_path)
+    scenario, style = project.scenario, project.style
     days = series_dates(scenario.timeline, start, end, every)
     folder = output_folder(out)
     frames = plan_frames(scenario, style, days, folder, template, fmt, size_px, dpi)
@@ -55,7 +55,7 @@ def run_batch(
     progress = _progress(len(todo), quiet)
     try:
         render_frames(
-            scenario_path,
+            project,
             todo,
             folder,
             fmt=fmt,

@@ -75,27 +75,6 @@ def territory_model(
     )
 
 
-_MODELS: dict[object, tuple[object, TerritoryModel]] = {}
-
-
-def cached_territory_model(
-    scenario: Scenario, countries_layer=None, settlements_layer=None
-) -> TerritoryModel:
-    """:func:`territory_model`, built once per scenario (a series of maps reuses it).
-
-    Keyed by the scenario's file and checked against the very ``places`` it was built from, so a
-    reloaded or different scenario gets a new model.
-    """
-    entry = _MODELS.get(scenario.path)
-    if entry is None or entry[0] is not scenario.places:
-        model = territory_model(scenario, countries_layer, settlements_layer)
-        entry = (scenario.places, model)
-        if len(_MODELS) >= 4:
-            _MODELS.clear()
-        _MODELS[scenario.path] = entry
-    return entry[1]
-
-
 def estimate_on(scenario: Scenario, model: TerritoryModel, day: date) -> Territory:
     """The estimated areas of control on ``day``."""
     return model.estimate(scenario.timeline.state_at(day, scenario.places))

@@ -1,8 +1,9 @@
 """Look places up by name in the bundled world gazetteer (GeoNames cities15000, CC BY 4.0).
 
 Every place of 15,000 people or more, with its alternate names in Latin, Cyrillic, Arabic and
-Hebrew script. Matches are ranked exact name > exact alternate name > prefix > fuzzy, then by
-population; case, accents, apostrophes and hyphens are ignored ("deir ez zor" finds Deir ez-Zor).
+Hebrew script. Matches are ranked exact name > exact alternate name > prefix (of the name, then
+of an alternate name) > similar spelling (difflib ratio >= 0.8), then by population. Case,
+accents, apostrophes and hyphens are ignored ("deir ez zor" finds Deir ez-Zor).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def find_places(name: str, country: str | None = None, limit: int = 10) -> list[
             if how == EXACT and not is_main:
                 kind = ALIAS
             matched = place.name if is_main else _original(place, key)
-            rank = MATCH_ORDER.index(kind)
+            # a prefix of the main name ranks before a prefix of an alternate name
+            rank = 2 * MATCH_ORDER.index(kind) + (0 if is_main else 1)
             if i not in best or rank < best[i][0]:
                 best[i] = (rank, kind, matched)
 
