@@ -178,6 +178,25 @@ def polygonal(geom):
 # --------------------------------------------------------------------------- countries
 
 
+def across_antimeridian(shell: np.ndarray, holes: list[np.ndarray]):
+    """A ring that crosses the antimeridian (TopoJSON rings are spherical: Chukotka, Fiji) as
+    planar polygons: longitudes unwrapped east of 180, the polygon cut there, and the part
+    beyond moved back by 360 degrees. Antarctica, whose ring circles the pole, is left as is."""
+    from shapely import affinity
+
+    def unwrap(r: np.ndarray) -> np.ndarray:
+        out = r.copy()
+        out[:, 0] = np.where(out[:, 0] < 0, out[:, 0] + 360, out[:, 0])
+        return out
+
+    if shell[:, 1].min() < -60:
+        return Polygon(shell, holes)
+    whole = shapely.make_valid(Polygon(unwrap(shell), [unwrap(h) for h in holes]))
+    west = shapely.intersection(whole, shapely.box(-180, -90, 180, 90))
+    east = shapely.intersection(whole, shapely.box(180, -90, 540, 90))
+    return polygonal(shapely.union_all([west, affinity.translate(east, xoff=-360)]))
+
+
 def decode_simplified(topo: dict, object_name: str, tolerance: float):
     """Polygons of one TopoJSON object, each arc simplified once (shared borders stay shared)."""
     (kx, ky), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
@@ -197,17 +216,21 @@ def decode_simplified(topo: dict, object_name: str, tolerance: float):
             pieces.append(pts if not pieces else pts[1:])
         return np.concatenate(pieces)
 
-    def polygon(rings: list[list[int]]) -> Polygon | None:
+    def polygon(rings: list[list[int]]):
         shell, *holes = (ring(r) for r in rings)
         if len(shell) < 4:  # an islet simplified to a sliver
             return None
-        return Polygon(shell, [h for h in holes if len(h) >= 4])
+        holes = [h for h in holes if len(h) >= 4]
+        if not any(np.abs(np.diff(r[:, 0])).max() > 180 for r in (shell, *holes)):
+            return Polygon(shell, holes)
+        return across_antimeridian(shell, holes)
 
     for g in topo["objects"][object_name]["geometries"]:
         arcs_of = {"Polygon": [g.get("arcs")], "MultiPolygon": g.get("arcs")}.get(g["type"])
         if not arcs_of:
             continue
-        polys = [p for p in (polygon(r) for r in arcs_of) if p is not None]
+        pieces = [p for p in (polygon(r) for r in arcs_of) if p is not None]
+        polys = [q for p in pieces for q in shapely.get_parts(polygonal(p))]
         geom = polygonal(shapely.make_valid(MultiPolygon(polys))) if polys else MultiPolygon()
         yield g.get("id"), g.get("properties", {}).get("name"), geom
 
@@ -237,6 +260,16 @@ def build_countries(topo_bytes: bytes, info: dict) -> dict[str, tuple[str, objec
             raise SystemExit(f"country {code} is still invalid")
         out[code] = (names[code], geom)
     return out
+
+
+def check_no_world_bands(countries: dict[str, tuple[str, object]]) -> None:
+    """No polygon part may span more than half the world (a ring decoded across the antimeridian
+    without unwrapping becomes a band round the globe)."""
+    for code, (_name, geom) in countries.items():
+        for part in shapely.get_parts(geom):
+            west, south, east, _north = part.bounds
+            if east - west > 180 and south > -60:
+                raise SystemExit(f"{code}: a part spans {west}..{east}: antimeridian not handled")
 
 
 def check_disputed(countries: dict[str, tuple[str, object]]) -> None:
@@ -504,6 +537,7 @@ def main() -> None:
     print("countries ...", flush=True)
     topo = read_members(archives["world-atlas"], (COUNTRIES_FILE,))[COUNTRIES_FILE]
     countries = build_countries(topo, info)
+    check_no_world_bands(countries)
     check_disputed(countries)
     counts: dict[str, int] = {"countries": len(countries)}
     written: dict[str, Path] = {}

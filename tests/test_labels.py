@@ -1,5 +1,6 @@
 """Label placement (pure): no overlaps, nearer spots first, important places first."""
 
+import math
 from dataclasses import replace
 
 import pytest
@@ -91,6 +92,19 @@ def reference_placement(requests, frame, obstacles=(), gap=2.0, padding=1.0):
         return (x0, y0, x0 + request.width, y0 + request.height)
 
     markers = [marker_box(r) for r in requests]
+
+    def next_to_its_own(index, box):
+        """No other marker nearer than its own to the label's point facing its marker."""
+        request = requests[index]
+        px = min(max(request.x, box[0]), box[2])
+        py = min(max(request.y, box[1]), box[3])
+        own = math.hypot(px - request.x, py - request.y)
+        return all(
+            math.hypot(px - (m[0] + m[2]) / 2, py - (m[1] + m[3]) / 2) >= own
+            for i, m in enumerate(markers)
+            if i != index
+        )
+
     labels, chosen = [], {}
     for index, request in enumerate(requests):
         for lesser_ok in (False, True):
@@ -112,7 +126,8 @@ def reference_placement(requests, frame, obstacles=(), gap=2.0, padding=1.0):
                     )
                     inside = frame[0] <= box[0] and box[2] <= frame[2]
                     inside = inside and frame[1] <= box[1] and box[3] <= frame[3]
-                    if inside and not any(overlaps(padded, other) for other in taken):
+                    free = not any(overlaps(padded, other) for other in taken)
+                    if inside and free and next_to_its_own(index, box):
                         spot = box
                         break
                 if spot:
@@ -153,6 +168,35 @@ def test_the_grid_places_exactly_what_comparing_every_box_places(count):
     assert len(placed) > count // 3  # a real test: many labels placed, many dropped at 700
     assert {label.key: label.box for label in placed} == expected
     assert [label.key for label in placed] == list(expected)
+
+
+def test_a_label_goes_next_to_its_own_marker_or_nowhere():
+    # B sits just right of A: A's label must not go to the right, where it would name B
+    a = LabelRequest("a", 100, 100, 4, 40, 12, rank=1)
+    b = LabelRequest("b", 118, 100, 4, 40, 12, rank=2)
+    placed = {label.key: label for label in place_labels([a, b], (0, 0, 400, 400))}
+    assert placed["a"].ha == "right"  # to the left of A, away from B
+    assert placed["b"].ha == "left"  # to the right of B, away from A
+    # a marker hemmed in on every side at every distance gets no label at all
+    ring = [
+        LabelRequest(f"r{i}", 200 + 9 * math.cos(t), 200 + 9 * math.sin(t), 2, 6, 4, rank=2)
+        for i, t in enumerate(k * math.pi / 8 for k in range(16))
+    ]
+    centre = LabelRequest("centre", 200, 200, 4, 40, 12, rank=1)
+    keys = {label.key for label in place_labels([centre, *ring], (0, 0, 400, 400))}
+    assert "centre" not in keys
+
+
+def test_every_label_is_nearer_its_own_marker_than_any_other():
+    requests = random_requests(700, seed=3)
+    placed = place_labels(requests, (2, 2, 1598, 1198))
+    by_key = {r.key: r for r in requests}
+    for label in placed:
+        mine = by_key[label.key]
+        px = min(max(mine.x, label.box[0]), label.box[2])
+        py = min(max(mine.y, label.box[1]), label.box[3])
+        own = math.hypot(px - mine.x, py - mine.y)
+        assert all(math.hypot(px - r.x, py - r.y) >= own for r in requests if r is not mine)
 
 
 def test_a_dense_map_places_labels_that_overlap_nothing_but_lesser_markers():

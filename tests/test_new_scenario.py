@@ -210,7 +210,17 @@ def test_the_new_scenario_validates_renders_compares_and_batches(ukraine, tmp_pa
     compared = tmp_path / "compare.png"
     result = invoke("compare", "2022-02-24", "2022-05-31", "--scenario", ukraine, "--out", compared)
     assert result.exit_code == 0, result.output
-    assert compared.stat().st_size > 0
+    # Russian red: only a legend key on the left (24 February), Kherson and Mariupol on the right
+    image = np.asarray(Image.open(compared).convert("RGB"))
+    red = np.all(image == (0xE3, 0x1A, 0x1C), axis=2)
+    left, right = red[:, : image.shape[1] // 3].sum(), red[:, image.shape[1] // 3 :].sum()
+    assert right > left + 40, (left, right)
+
+    charted = tmp_path / "chart.png"
+    chart = ("chart", "--scenario", ukraine, "--from", "2022-03", "--to", "2022-10")
+    result = invoke(*chart, "--out", charted)
+    assert result.exit_code == 0, result.output  # the first faction, ukraine, by default
+    assert result.stdout.strip().endswith("chart.png")
 
     frames = tmp_path / "frames"
     args = ("--from", "2022-02", "--to", "2022-11", "--every", "month", "--out", frames)

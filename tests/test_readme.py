@@ -40,6 +40,7 @@ def test_the_readme_has_examples_of_every_command():
         "area",
         "chart",
         "export",
+        "html",
         "init",
         "places",
     }

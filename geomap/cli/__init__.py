@@ -43,13 +43,27 @@ def _register() -> None:
     from geomap.cli.compare import compare
     from geomap.cli.diff import diff
     from geomap.cli.export import export
+    from geomap.cli.html import html
     from geomap.cli.init import init
     from geomap.cli.places import places
     from geomap.cli.render import render
     from geomap.cli.state import state
     from geomap.cli.validate import validate
 
-    commands = (render, compare, batch, state, diff, area, chart, export, validate, init, places)
+    commands = (
+        render,
+        compare,
+        batch,
+        html,
+        state,
+        diff,
+        area,
+        chart,
+        export,
+        validate,
+        init,
+        places,
+    )
     for command in commands:
         cli.add_command(command)
 

@@ -6,7 +6,10 @@ from geomap.cli.options import output_options, range_options, scenario_option
 @click.command()
 @range_options
 @click.option(
-    "--faction", default="isis", show_default=True, help="Faction id whose area is charted."
+    "--faction",
+    default=None,
+    help="Faction id whose area is charted (default: the scenario's first faction, 'isis' in the "
+    "bundled scenario).",
 )
 @click.option(
     "--measure",
@@ -30,6 +33,8 @@ def chart(start, end, every, faction, measure, scenario, fmt, out, dpi, size, fo
     from geomap.series.plan import series_dates
 
     loaded = load_scenario(scenario)
+    if faction is None:
+        faction = next(iter(loaded.factions))
     if faction not in loaded.factions:
         raise click.BadParameter(
             f"unknown faction '{faction}'{did_you_mean(faction, loaded.factions)} "

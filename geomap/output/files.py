@@ -16,7 +16,15 @@ FORMATS = ("png", "svg", "pdf")
 CREATOR = f"geomap {__version__}"
 _MARKER = re.compile(rb"geomap \d+\.\d+")
 """The creator mark (``CREATOR``) that geomap writes into every image, PDF, GIF and MP4."""
-_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"%PDF-", b"GIF87a", b"GIF89a", b"<?xml", b"<svg")
+_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"%PDF-",
+    b"GIF87a",
+    b"GIF89a",
+    b"<?xml",
+    b"<svg",
+    b"<!DOCTYPE html>",
+)
 
 
 def written_by_geomap(path: Path) -> bool:

@@ -3,6 +3,7 @@ changed hands ringed on the second, and the list of changes beside them."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,16 @@ from matplotlib.lines import Line2D
 
 from geomap.domain.changes import describe_side, event_records
 from geomap.domain.dates import long_date
-from geomap.render.canvas import MapCanvas, MapFrame, new_figure, rc_params, save_figure
+from geomap.render.canvas import (
+    REFERENCE_DPI,
+    MapCanvas,
+    MapFrame,
+    new_figure,
+    rc_params,
+    save_figure,
+    scaled_style,
+)
+from geomap.render.furniture import fit_width
 from geomap.render.symbology import CHANGE_COLOUR
 from geomap.scenario.load import Scenario
 from geomap.scenario.style import Style
@@ -38,6 +48,9 @@ def build_comparison(
 
     dpi = dpi or style.dpi
     width, height = size_px or COMPARE_SIZE_PX
+    # the title and the list of changes keep their share of the figure at any size and dpi
+    reference = COMPARE_SIZE_PX[0] * COMPARE_SIZE_PX[1] / REFERENCE_DPI**2
+    figure_style = scaled_style(style, math.sqrt(width * height / dpi**2 / reference), dpi)
     with matplotlib.rc_context(rc_params(style)):
         figure = new_figure((width, height), dpi)
         project = Project.of(scenario)
@@ -61,6 +74,7 @@ def build_comparison(
                 focus_countries=scenario.focus_countries,
                 figure=figure,
                 rect=rect,
+                places_lonlat=[p.lonlat for p in scenario.places.values()],
             )
             canvas.draw(
                 MapFrame(day, long_date(day), ""),
@@ -71,17 +85,18 @@ def build_comparison(
                 changes=ringed[day],
             )
             canvases.append(canvas)
-        figure.text(
+        title = figure.text(
             0.5,
             0.975,
             f"{scenario.title}: {long_date(first)} and {long_date(second)}",
             ha="center",
             va="top",
-            fontsize=style.font_sizes["title"],
+            fontsize=figure_style.font_sizes["title"],
             fontweight="bold",
         )
+        fit_width(title, figure)
         canvases[0].draw_attribution(f"{scenario.attribution}  {AREA_NOTE.capitalize()}.")
-        _draw_change_list(figure, scenario, style, records)
+        _draw_change_list(figure, scenario, figure_style, records)
     return figure
 
 
@@ -127,7 +142,8 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
         before = describe_side(record, "from", scenario.factions)
         after = describe_side(record, "to", scenario.factions)
         text = f"{record['name']}: {before} → {after}  ({record['date']})"
-        ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes, clip_on=True)
+        line = ax.text(0.0, y, text, fontsize=size, va="top", transform=ax.transAxes)
+        _fit_line(line, ax)
         y -= line_height
     if len(shown) < len(records):
         ax.text(
@@ -139,6 +155,15 @@ def _draw_change_list(figure: Figure, scenario: Scenario, style: Style, records)
             style="italic",
             transform=ax.transAxes,
         )
+
+
+def _fit_line(text, ax) -> None:
+    """Shorten a line of the list with "…" until it fits the list's width (never cut off)."""
+    renderer = ax.figure.canvas.get_renderer()
+    words = text.get_text()
+    while len(words) > 8 and text.get_window_extent(renderer).x1 > ax.bbox.x1:
+        words = words[: max(8, int(len(words) * 0.9))]
+        text.set_text(words.rstrip() + "…")
 
 
 def write_comparison(figure: Figure, path: Path, fmt: str, style: Style) -> Path:

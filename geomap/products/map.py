@@ -46,6 +46,8 @@ def make_canvas(
         attribution=scenario.attribution,
         size_px=size_px,
         dpi=dpi,
+        source_urls={c.id: c.url for c in scenario.citations.values() if c.url},
+        places_lonlat=[p.lonlat for p in scenario.places.values()],
     )
 
 

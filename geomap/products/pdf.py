@@ -19,6 +19,7 @@ from geomap.scenario.style import Style
 
 PAGE_IN = (11.69, 8.27)  # A4 landscape
 ROWS_PER_PAGE = 38
+LINK = "#1f4e99"  # the colour of a source that is a link
 
 
 def _page(style: Style) -> Figure:
@@ -74,13 +75,17 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
             after = describe_side(record, "to", scenario.factions)
             source = record["sources"][0] if record["sources"] else {}
             cited = ", ".join(str(source.get(k)) for k in ("publisher", "date") if source.get(k))
+            if len(record["sources"]) > 1:
+                cited += f" (+{len(record['sources']) - 1})"
             for x, text in (
                 (0.06, record["date"] or ""),
                 (0.15, record["name"]),
                 (0.30, f"{before} → {after}"),
-                (0.66, cited),
             ):
                 page.text(x, y, text, fontsize=7.6, va="top")
+            url = source.get("url")
+            cell = page.text(0.66, y, cited, fontsize=7.6, va="top", color=LINK if url else None)
+            cell.set_url(url)  # the source is a link in the PDF
         pages.append(page)
     return pages
 

@@ -8,7 +8,9 @@ new layer is one module and one line in :meth:`MapCanvas.default_layers`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +43,40 @@ from geomap.render.markers import MarkersLayer
 from geomap.scenario.style import Style
 
 MAP_AXES = (0.0, 0.045, 1.0, 0.855)  # left, bottom, width, height (fractions of the figure)
+REFERENCE_PX, REFERENCE_DPI = (1600, 1200), 150  # the size the style's sizes are drawn for
+MIN_TEXT_PX = {  # however small the map, text stays readable: at least this many pixels
+    "title": 13,
+    "subtitle": 10,
+    "label": 9,
+    "label_major": 10,
+    "country": 10,
+    "legend": 9,
+    "credit": 8,
+}
+
+
+def layout_scale(axes_px: tuple[float, float], dpi: float) -> float:
+    """How much larger (in inches) a map's axes are than the reference map's, so text, symbols
+    and lines keep their share of the map at any size and dpi: 1 at 1600x1200 and 150 dpi,
+    0.5 at 800x600 (or at 1600x1200 and 300 dpi), 2 at 3200x2400."""
+    ref_w = REFERENCE_PX[0] * MAP_AXES[2] / REFERENCE_DPI
+    ref_h = REFERENCE_PX[1] * MAP_AXES[3] / REFERENCE_DPI
+    scale = math.sqrt((axes_px[0] / dpi) * (axes_px[1] / dpi) / (ref_w * ref_h))
+    return 1.0 if math.isclose(scale, 1.0, rel_tol=1e-9) else scale
+
+
+def scaled_style(style: Style, scale: float, dpi: float) -> Style:
+    """``style`` with its font sizes, marker sizes and line widths times ``scale``; text no
+    smaller than :data:`MIN_TEXT_PX` pixels."""
+    if scale == 1.0:
+        return style
+    fonts = {
+        name: max(size * scale, MIN_TEXT_PX.get(name, 8) * 72 / dpi)
+        for name, size in style.font_sizes.items()
+    }
+    markers = {rank: max(size * scale, 4 * 72 / dpi) for rank, size in style.marker_sizes.items()}
+    widths = {name: width * scale for name, width in style.line_widths.items()}
+    return replace(style, font_sizes=fonts, marker_sizes=markers, line_widths=widths)
 
 
 def rc_params(style: Style) -> dict:
@@ -49,7 +85,7 @@ def rc_params(style: Style) -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": [style.font_family, "DejaVu Sans"],
         "svg.hashsalt": "geomap",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none" if style.svg_text == "text" else "path",
         "pdf.fonttype": 42,
         "path.simplify": True,
         "text.color": style.colours["text"],
@@ -71,6 +107,11 @@ def save_figure(figure: Figure, path: Path, fmt: str, style: Style) -> Path:
 
     def write(temp: Path) -> None:
         with matplotlib.rc_context(rc_params(style)):
+            if fmt == "svg" and style.svg_text == "text":
+                from geomap.render.svg import write_svg_text
+
+                write_svg_text(figure, temp, savefig_metadata(fmt))
+                return
             figure.savefig(
                 temp, format=fmt, dpi=figure.dpi, metadata=savefig_metadata(fmt), facecolor="white"
             )
@@ -99,9 +140,16 @@ class MapCanvas:
         dpi: int | None = None,
         figure: Figure | None = None,
         rect: tuple[float, float, float, float] = MAP_AXES,
+        source_urls: Mapping[str, str] | None = None,
+        places_lonlat: Sequence[tuple[float, float]] = (),
     ):
-        """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel)."""
+        """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel).
+
+        ``source_urls`` (citation id to address) makes every marker a link to the first source
+        of its place's claim, in SVG."""
         self.style = style
+        self.source_urls = dict(source_urls or {})
+        self.places_lonlat = list(places_lonlat)  # where the legend must not sit
         self.factions = factions
         self.projection = projection
         self.panel = figure is not None
@@ -116,6 +164,11 @@ class MapCanvas:
                 self.dpi = figure.dpi
                 width_px, height_px = figure.get_size_inches() * figure.dpi
             self.size_px = (round(width_px), round(height_px))
+            self.scale = layout_scale((width_px * rect[2], height_px * rect[3]), self.dpi)
+            scaled = scaled_style(style, self.scale, self.dpi)
+            # legend symbols grow with the legend's text (which may be held at a readable size)
+            self.legend_scale = scaled.font_sizes["legend"] / style.font_sizes["legend"]
+            self.style = style = scaled
             self.figure = figure
             self.ax = self.figure.add_axes(rect)
             self.ax.set_axis_off()
@@ -128,7 +181,9 @@ class MapCanvas:
             self.ax.set_aspect("auto")
             self.legend = LegendLayer()
             self.layers: list[Layer] = self.default_layers(basemap, focus_countries, attribution)
-            for layer in self.layers:
+            # the scale bar and north arrow first: the legend's corner keeps clear of them
+            furniture = (ScaleBarLayer, NorthArrowLayer)
+            for layer in sorted(self.layers, key=lambda layer: not isinstance(layer, furniture)):
                 layer.setup(self)
         self.compositor = Compositor(self)
 

@@ -35,7 +35,7 @@ class ScaleBarLayer(Layer):
                 height,
                 facecolor=INK if index == 0 else "white",
                 edgecolor=INK,
-                linewidth=0.6,
+                linewidth=0.6 * canvas.scale,
                 zorder=Z_FURNITURE,
             )
             ax.add_patch(patch)
@@ -55,8 +55,14 @@ class ScaleBarLayer(Layer):
                 )
             )
         corners = canvas.data_to_px([left, right], [bottom, bottom + height * 5])
+        pad = canvas.scale * canvas.dpi / 150  # the reference map's pixels at this size
         canvas.obstacles_px.append(
-            (corners[0, 0] - 12, corners[0, 1] - 4, corners[1, 0] + 24, corners[1, 1] + 4)
+            (
+                corners[0, 0] - 12 * pad,
+                corners[0, 1] - 4 * pad,
+                corners[1, 0] + 24 * pad,
+                corners[1, 1] + 4 * pad,
+            )
         )
 
 
@@ -83,7 +89,7 @@ class NorthArrowLayer(Layer):
             arrowprops={
                 "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
                 "color": INK,
-                "linewidth": 1.2,
+                "linewidth": 1.2 * canvas.scale,
             },
             zorder=Z_FURNITURE,
         )
@@ -102,11 +108,23 @@ class NorthArrowLayer(Layer):
         canvas.obstacles_px.append(tuple(corners[0]) + tuple(corners[1]))
 
 
+def fit_width(text, figure, margin: float = 0.008) -> None:
+    """Shrink ``text`` until it fits the figure's width (less a margin on each side): a long
+    title or credit line is never cut at the edge."""
+    renderer = figure.canvas.get_renderer()
+    available = figure.bbox.width * (1 - 2 * margin)
+    for _ in range(3):
+        width = text.get_window_extent(renderer).width
+        if width <= available:
+            return
+        text.set_fontsize(text.get_fontsize() * available / width * 0.98)
+
+
 def draw_attribution(canvas, attribution: str):
     """The data credits along the bottom edge of the figure (None without credits)."""
     if not attribution:
         return None
-    return canvas.figure.text(
+    text = canvas.figure.text(
         0.008,
         CREDIT_Y,
         attribution,
@@ -116,6 +134,8 @@ def draw_attribution(canvas, attribution: str):
         va="center",
         wrap=False,
     )
+    fit_width(text, canvas.figure)
+    return text
 
 
 class AttributionLayer(Layer):
@@ -162,6 +182,8 @@ class TitleLayer(Layer):
                 fontweight="bold",
             )
         title.set_gid("title")
+        if not canvas.panel:
+            fit_width(title, canvas.figure)
         self.artists.append(title)
 
 
@@ -184,6 +206,7 @@ class SubtitleLayer(Layer):
             color="#444444",
         )
         subtitle.set_gid("subtitle")
+        fit_width(subtitle, canvas.figure)
         self.artists.append(subtitle)
 
     def cache_key(self) -> tuple:

@@ -10,6 +10,8 @@ from matplotlib.lines import Line2D
 from geomap.render.layer import OVERLAY, Z_LABEL, Z_LEADER, Layer, Scene
 from geomap.render.placement import LabelRequest, place_labels
 
+LEADER_COLOUR, LEADER_WIDTH = "#333333", 0.8  # a leader line is seen at a glance
+
 
 class LabelsLayer(Layer):
     lifetime = OVERLAY
@@ -72,7 +74,9 @@ class LabelsLayer(Layer):
         frame = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
         placed = place_labels(requests, frame, canvas.obstacles_px + canvas.legend_space_px())
         inverse = ax.transData.inverted()
-        halo = [patheffects.withStroke(linewidth=2.2, foreground=style.colours["halo"])]
+        halo = [
+            patheffects.withStroke(linewidth=2.2 * canvas.scale, foreground=style.colours["halo"])
+        ]
         for label in placed:
             item, prop = fonts[label.key]
             dx = {"left": scale, "right": -scale, "center": 0}[label.ha]
@@ -95,8 +99,8 @@ class LabelsLayer(Layer):
                 line = Line2D(
                     [lx0, lx1],
                     [ly0, ly1],
-                    color="#555555",
-                    linewidth=0.5,
+                    color=LEADER_COLOUR,
+                    linewidth=LEADER_WIDTH * canvas.scale,
                     zorder=Z_LEADER,
                     solid_capstyle="round",
                 )

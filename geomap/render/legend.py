@@ -3,11 +3,50 @@ map, kept while they stay the same. Its largest possible box is kept free of lab
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
 from geomap.render.layer import OVERLAY, Z_LEGEND, Layer, LegendEntry, LegendScope, Scene
+from geomap.render.placement import overlaps
 
 LEGEND_TITLE = "Held by"
+
+
+CORNERS = (  # where the legend may sit, in order of preference on a tie
+    ("lower left", (0.008, 0.012)),
+    ("upper left", (0.008, 0.988)),
+    ("lower right", (0.992, 0.012)),
+    ("upper right", (0.992, 0.988)),
+)
+
+
+def focus_land(canvas):
+    """The focus countries' land inside the map, in map metres (None without any)."""
+    import shapely
+    from shapely.geometry import box
+
+    from geomap.render.basemap import BasemapLayer
+
+    basemap = canvas.layer(BasemapLayer)
+    countries = basemap.basemap.get("countries")
+    if countries is None or not basemap.focus_countries:
+        return None
+    focus = [
+        geometry
+        for country_id, geometry in zip(countries.ids, countries.geometries, strict=True)
+        if country_id in basemap.focus_countries
+    ]
+    land = shapely.intersection(shapely.union_all(focus), box(*canvas.bounds))
+    return None if land.is_empty else land
+
+
+def land_share_px(canvas, box_px, land) -> float:
+    """The share of ``land`` (map metres) that a box of figure pixels covers."""
+    from shapely.geometry import box
+
+    corners = canvas.ax.transData.inverted().transform(np.reshape(box_px, (2, 2)))
+    covered = land.intersection(box(*corners[0], *corners[1]))
+    return covered.area / land.area
 
 
 class LegendLayer(Layer):
@@ -17,6 +56,7 @@ class LegendLayer(Layer):
         super().__init__()
         self.signature: tuple = ()
         self._space: tuple[float, float, float, float] | None = None
+        self.corner = CORNERS[0]
 
     def rows(self, canvas, scope: LegendScope) -> tuple[list, list[str], str]:
         """Handles, texts and title of the legend for ``scope``, in a fixed order."""
@@ -49,12 +89,14 @@ class LegendLayer(Layer):
         return ("legend", self.signature)
 
     def _make(self, canvas, handles: list, texts: list[str], title: str):
+        loc, anchor = self.corner
         legend = canvas.ax.legend(
             handles,
             texts,
-            loc="lower left",
-            bbox_to_anchor=(0.008, 0.012),
+            loc=loc,
+            bbox_to_anchor=anchor,
             fontsize=canvas.style.font_sizes["legend"],
+            markerscale=canvas.legend_scale,
             handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
             framealpha=1.0,
             edgecolor="#999999",
@@ -82,8 +124,34 @@ class LegendLayer(Layer):
                 areas=True,
                 contested_areas=True,
             )
-            legend = self._make(canvas, *self.rows(canvas, everything))
-            x0, y0, x1, y1 = legend.get_window_extent(canvas.figure.canvas.get_renderer()).extents
-            legend.remove()
-            self._space = (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+            rows = self.rows(canvas, everything)
+            renderer = canvas.figure.canvas.get_renderer()
+            land = focus_land(canvas)
+            markers = np.empty((0, 2))
+            if canvas.places_lonlat:
+                from geomap.domain.projection import project_xy
+
+                lon, lat = np.asarray(canvas.places_lonlat, dtype=float).T
+                markers = canvas.data_to_px(*project_xy(canvas.projection, lon, lat))
+            best = None
+            for rank, corner in enumerate(CORNERS):
+                self.corner = corner
+                legend = self._make(canvas, *rows)
+                x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
+                legend.remove()
+                space = (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+                # the least of the focus countries covered; never over the scale bar or arrow
+                blocked = any(overlaps(space, kept) for kept in canvas.obstacles_px)
+                share = land_share_px(canvas, space, land) if land is not None else 0.0
+                hidden = np.count_nonzero(
+                    (markers[:, 0] > space[0])
+                    & (markers[:, 0] < space[2])
+                    & (markers[:, 1] > space[1])
+                    & (markers[:, 1] < space[3])
+                )
+                # each place it would hide counts as much as 2 % of the focus countries
+                cost = (blocked, round(share + 0.02 * hidden, 3), rank)
+                if best is None or cost < best[0]:
+                    best = (cost, corner, space)
+            _, self.corner, self._space = best
         return self._space

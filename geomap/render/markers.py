@@ -26,6 +26,14 @@ def faction_colour(factions: dict, faction_id: str | None) -> str:
     return factions[faction_id].colour
 
 
+def source_links(source_urls: dict, places) -> list[str | None] | None:
+    """The address of the first source of each place's claim that has one (None if none do)."""
+    urls = [
+        next((source_urls[s] for s in p.state.sources if s in source_urls), None) for p in places
+    ]
+    return urls if any(urls) else None
+
+
 class MarkersLayer(Layer):
     lifetime = FRAME
 
@@ -48,6 +56,7 @@ class MarkersLayer(Layer):
                 "none": "none",
             }
             gid = f"places-{status}-{shape}{'-stale' if stale else ''}"
+            urls = source_links(canvas.source_urls, [places[i] for i in indices])
             for glyph in STATUS_LOOKS[status].glyphs:
                 self.artists.append(
                     add_points(
@@ -64,6 +73,8 @@ class MarkersLayer(Layer):
                         gid=gid + glyph.gid,
                     )
                 )
+                if urls:
+                    self.artists[-1].set_urls(urls)  # each marker links to its source (SVG)
 
     def legend_entries(self, canvas, scope: LegendScope) -> list[LegendEntry]:
         entries = [

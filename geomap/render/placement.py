@@ -173,7 +173,7 @@ def place_labels(
     grid = _Grid(_cell_size(requests, frame))
     for number, box in enumerate(boxes[:used].tolist()):
         grid.add(box, number)
-    blockers = _Blockers(boxes, owner, rank, grid)
+    blockers = _Blockers(boxes, owner, rank, grid, count)
     # every candidate box of every label at once (rows: labels, columns: candidate positions)
     column = np.array([[r.x, r.y, r.radius, r.width, r.height] for r in requests]).T[:, :, None]
     candidates = _candidate_boxes(*column, frame, gap)
@@ -197,11 +197,14 @@ def place_labels(
 class _Blockers:
     """Every box that may block a label: markers, obstacles, then labels as they are placed."""
 
-    def __init__(self, boxes: np.ndarray, owner: np.ndarray, rank: np.ndarray, grid: _Grid):
+    def __init__(
+        self, boxes: np.ndarray, owner: np.ndarray, rank: np.ndarray, grid: _Grid, markers: int
+    ):
         self.boxes = boxes  # x0, y0, x1, y1 per row
         self.owner = owner  # the request whose marker a box is, or FIXED
         self.rank = rank  # that request's rank
         self.grid = grid
+        self.markers = markers  # rows below this are markers
 
     def add(self, number: int, box: Box) -> None:
         self.boxes[number] = box
@@ -248,13 +251,40 @@ def _free_spot(
         blocked_hard = (hits & hard).any(axis=1)
     else:
         blocked = blocked_hard = np.zeros(len(x0), dtype=bool)
-    for free in (inside & ~blocked, inside & ~blocked_hard):
+    own = ~_nearer_to_another_marker(request, index, x0, y0, x1, y1, blockers)
+    for free in (inside & own & ~blocked, inside & own & ~blocked_hard):
         if free.any():
             chosen = int(np.argmax(free))
             break
     else:
         return None
     return _placed(request, chosen, x, y, x0, y0, x1, y1)
+
+
+def _nearer_to_another_marker(
+    request: LabelRequest, index: int, x0, y0, x1, y1, blockers: _Blockers
+) -> np.ndarray:
+    """Per candidate box: is another place's marker nearer than the label's own to the point of
+    the label that faces its marker? A reader joins a label to the nearest marker, so such a
+    position would name the wrong one (a label goes next to its own marker or nowhere)."""
+    px = np.clip(request.x, x0, x1)  # the label's point nearest its own marker
+    py = np.clip(request.y, y0, y1)
+    own = np.hypot(px - request.x, py - request.y)
+    reach = float(own.max())
+    near = [
+        n
+        for n in blockers.grid.near(
+            (px.min() - reach, py.min() - reach, px.max() + reach, py.max() + reach)
+        )
+        if n < blockers.markers and blockers.owner[n] != index
+    ]
+    if not near:
+        return np.zeros(len(x0), dtype=bool)
+    boxes = blockers.boxes[near]
+    cx = (boxes[:, 0] + boxes[:, 2]) / 2
+    cy = (boxes[:, 1] + boxes[:, 3]) / 2
+    others = np.hypot(px[:, None] - cx, py[:, None] - cy)  # candidates x markers
+    return (others < own[:, None]).any(axis=1)
 
 
 def _placed(request: LabelRequest, chosen: int, x, y, x0, y0, x1, y1) -> PlacedLabel:

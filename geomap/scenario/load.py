@@ -592,7 +592,9 @@ def _fitted_frame(
         return extent
     import shapely
 
-    boxes = [tuple(c.geometry.bounds) for c in countries if c.id in focus]
+    from geomap.world.layers import main_part
+
+    boxes = [tuple(main_part(c.geometry).bounds) for c in countries if c.id in focus]
     if places:
         boxes.append(tuple(shapely.total_bounds([p.geometry for p in places.values()])))
     return fitted_extent(boxes)

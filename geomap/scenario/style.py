@@ -14,6 +14,7 @@ from geomap.io.yamlfile import load_yaml
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 MARKER_SHAPES = ("o", "s", "^", "D", "p", "h", "v", "*")
+SVG_TEXT = ("text", "paths")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Style:
     )
     label_max_rank: int = 4
     stale_after_days: int = 400
+    # SVG text: "text" keeps it as editable <text> (the reader's DejaVu Sans or another sans-serif
+    # draws it); "paths" draws glyph outlines (looks the same everywhere, cannot be edited)
+    svg_text: str = "text"
 
     def marker_size(self, rank: int) -> float:
         sizes = self.marker_sizes
@@ -107,6 +111,12 @@ def load_style(path: str | os.PathLike[str] | None) -> Style:
             numbers = _numbers([value], log, loc, key, 1, whole=True, limits=_WHOLE_NUMBERS[key])
             if numbers:
                 changes[key] = int(numbers[0])
+        elif key == "svg_text":
+            if value not in SVG_TEXT:
+                shown = f"'{value}'" if isinstance(value, str) else type_name(value)
+                log.add(loc, f"svg_text must be one of {', '.join(SVG_TEXT)}, not {shown}")
+            else:
+                changes[key] = str(value)
         elif key == "font_family":
             family = expect_text(value, log, loc, "font_family")
             if family:

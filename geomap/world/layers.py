@@ -48,20 +48,31 @@ class Cut:
     neighbours: tuple[str, ...]
 
 
-def focus_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
-    """The lon/lat bounds of the focus countries' outlines."""
+def main_part(geom: Any) -> Any:
+    """The country without the few islands it has across the antimeridian (Russia's Chukotka
+    tip, the Aleutians of the United States), when they hold under 5 % of its area; so that
+    its bounds are not the whole width of the world."""
     import shapely
-    from shapely.geometry import shape
 
-    geoms = [shape(f["geometry"]) for f in world_features("countries") if f["id"] in codes]
-    return tuple(float(v) for v in shapely.total_bounds(geoms))
+    west, _, east, _ = geom.bounds
+    if east - west <= 180:
+        return geom
+    parts = list(shapely.get_parts(geom))
+    western = [p for p in parts if p.centroid.x < 0]
+    eastern = [p for p in parts if p.centroid.x >= 0]
+    share = sum(p.area for p in western) / geom.area
+    if share < 0.05:
+        return shapely.union_all(eastern)
+    if share > 0.95:
+        return shapely.union_all(western)
+    return geom
 
 
 def cut_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The bounds grown by half their larger side (at least 3 degrees) on every side, so a map
-    of any shape around the focus countries stays covered."""
+    """The bounds grown by half their larger side (at least 3, at most 15 degrees) on every
+    side, so a map of any shape around the focus countries stays covered."""
     west, south, east, north = bounds
-    pad = max(3.0, 0.5 * max(east - west, north - south))
+    pad = min(15.0, max(3.0, 0.5 * max(east - west, north - south)))
     return (
         max(-180.0, west - pad),
         max(-90.0, south - pad),
@@ -94,7 +105,7 @@ def cut_world(codes: tuple[str, ...], assign: dict[str, str] | None = None) -> C
             countries, country_features, province_features, assign
         )
         countries = {f["id"]: shape(f["geometry"]) for f in country_features}
-    frame = box(*cut_box(tuple(shapely.total_bounds([countries[c] for c in codes]))))
+    frame = box(*cut_box(tuple(shapely.total_bounds([main_part(countries[c]) for c in codes]))))
     focus_union = shapely.union_all([countries[c] for c in codes])
     touching = {
         c for c, g in countries.items() if c not in codes and g.distance(focus_union) < 0.05
