@@ -309,8 +309,11 @@ What to edit, in this order (docs/new-scenario.md in the geomap repository expla
    `{day}.yaml`, then add one file per date.
 5. Optional: `extent_lonlat` and `projection` in `scenario.yaml` (fitted automatically).
 
-The basemap in `basemap/` is a copy: edit it freely (for example to draw a disputed area with
-another country). Provinces drawn with another country at init: {assigned}.
+Disputed areas are drawn as Natural Earth draws them, de facto (Crimea with Russia, the Golan
+with Israel …); a place's `country` is the country whose polygon holds it. To draw an area
+otherwise, make the scenario again with `geomap init … --assign PROVINCE=CC` (province ids as in
+`basemap/provinces.geojson`) or edit `basemap/countries.geojson`: it is this scenario's own copy.
+Provinces drawn with another country at init: {assigned}.
 Then make a series: `geomap batch --scenario scenario.yaml --from FIRST --to LAST --every month`.
 
 Credits: borders and lakes Natural Earth (public domain), rivers GSHHG (LGPL), places GeoNames
