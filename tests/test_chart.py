@@ -173,3 +173,18 @@ def test_chart_of_people_is_a_population_chart(run, tmp_path):
     assert result.stdout.strip() == "geomap-people-isis-2015-01-31-2015-06-30.svg"
     svg = (tmp_path / "work" / result.stdout.strip()).read_text()
     assert "people (estimate)" in svg and "Published: OpenCanada.org" in svg
+
+
+def test_chart_charts_the_scenarios_first_faction_by_default(run, mini):
+    """No faction id is built into geomap: without --faction the chart is of the faction the
+    scenario lists first."""
+    result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini)
+    assert result.stdout == "geomap-area-isis-2015-01-31-2017-11-30.png\n"
+    isis = '  isis:\n    name: Islamic State (ISIS)\n    colour: "#1a1a1a"\n'
+    sdf = '  sdf:\n    name: SDF / YPG\n    colour: "#f2cd00"\n'
+    text = mini.read_text()
+    assert isis in text and sdf in text
+    mini.write_text(text.replace(sdf, "").replace(isis, sdf + isis))
+    result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "geomap-area-sdf-2015-01-31-2017-11-30.png\n"
