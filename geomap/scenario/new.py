@@ -112,12 +112,15 @@ def new_scenario_files(
     cut = cut_world(focus, assign or {})
     focus_names = [names[c] for c in focus]
     title = title or f"Control of territory in {_joined(focus_names)}"
-    candidates = [p for p in gazetteer() if p.country == focus[0]]
+    ranked = sorted(
+        (p for p in gazetteer() if p.country == focus[0]),
+        key=lambda p: (-p.population, p.geonameid),
+    )
+    example = _first_inside(cut, focus[0], ranked)
     files: dict[str, str] = {}
     for layer, document in cut.layers.items():
         files[f"{BASEMAP_DIR}/{layer}.geojson"] = geojson_text(document)
-    if candidates:
-        example = max(candidates, key=lambda p: (p.population, -p.geonameid))
+    if example is not None:
         place_id = kebab(example.name)
         files["places.geojson"] = _places_text(example, place_id)
     else:  # a territory with no place of 15,000 people: a point inside it
@@ -171,6 +174,18 @@ def write_new_scenario(folder: Path, scenario: NewScenario) -> list[Path]:
         part.replace(path)
         written.append(path)
     return written
+
+
+def _first_inside(cut, country: str, places: list):
+    """The first place that lies in (or within a few km of) the country's polygon: tiny islands
+    may be simplified away, and the example place must pass `geomap validate`."""
+    from shapely.geometry import shape
+
+    from geomap.scenario.checks import TOLERANCE_KM, km_outside
+
+    feature = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
+    outline = shape(feature["geometry"])
+    return next((p for p in places if km_outside(outline, p.lon, p.lat) <= TOLERANCE_KM), None)
 
 
 def _joined(names: list[str]) -> str:
