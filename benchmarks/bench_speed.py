@@ -170,9 +170,7 @@ def main() -> None:
     parser.add_argument("--memory-frames", type=int, default=200)
     args = parser.parse_args()
 
-    from geomap.domain.dates import step_dates
-
-    days = list(step_dates(date(2015, 1, 1), date(2017, 11, 30), "month"))[: args.frames]
+    days = monthly_days(args.frames)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -222,6 +220,14 @@ def main() -> None:
             )
             return time.perf_counter() - start
 
+        naive_start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, __file__, "--naive-process", str(out), str(len(days))],
+            check=True,
+            capture_output=True,
+            env=ENV,
+        )
+        naive_whole = time.perf_counter() - naive_start
         whole = batch_seconds(days[0], days[-1], "batch-a")
         one_frame = min(batch_seconds(days[0], days[0], f"batch-one-{n}") for n in range(3))
         marginal = (whole - one_frame) / (len(days) - 1)
@@ -236,6 +242,12 @@ def main() -> None:
                 f"geomap batch -j 2, {len(days)} frames, whole process",
                 whole / len(days),
                 f"{naive / (whole / len(days)):.1f}x faster (start-up included)",
+            ),
+            (f"naive loop, {len(days)} frames, whole process", naive_whole, "baseline"),
+            (
+                f"geomap batch -j 2, {len(days)} frames, whole process",
+                whole,
+                f"{naive_whole / whole:.1f}x faster as whole processes (target >= 10x)",
             ),
             (
                 "geomap batch -j 2, per frame after start-up",
@@ -254,5 +266,14 @@ def main() -> None:
     )
 
 
+def monthly_days(frames: int) -> list[date]:
+    from geomap.domain.dates import step_dates
+
+    return list(step_dates(date(2015, 1, 1), date(2017, 11, 30), "month"))[:frames]
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--naive-process"]:  # the naive loop as a whole process, imports too
+        naive_series(monthly_days(int(sys.argv[3])), Path(sys.argv[2]))
+    else:
+        main()

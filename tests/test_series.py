@@ -193,6 +193,41 @@ def test_fast_png_frames_match_the_ordinary_drawing(mini):
         assert (difference > 0).mean() < 0.1
 
 
+def test_a_month_without_a_change_redraws_only_its_date(mini, monkeypatch):
+    """Nothing changed hands between January and March 2015 in the mini scenario: the March
+    frame reuses January's markers, areas and pixels and draws only its title."""
+    import geomap.territory.areas as areas
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.render.markers import MarkersLayer
+    from geomap.scenario.style import load_style
+
+    scenario = load_scenario(mini)
+    style = load_style(None)
+    canvas = make_canvas(scenario, style, (500, 400), 100)
+    draw_day(canvas, scenario, style, date(2015, 1, 31))
+    january = canvas.fast_rgba().copy()
+
+    redrawn = []
+    estimate, markers = areas.estimate_on, MarkersLayer.draw
+    monkeypatch.setattr(areas, "estimate_on", lambda *a: redrawn.append("areas") or estimate(*a))
+    monkeypatch.setattr(MarkersLayer, "draw", lambda *a: redrawn.append("markers") or markers(*a))
+    draw_day(canvas, scenario, style, date(2015, 3, 31))
+    assert redrawn == []
+    title = next(t for t in canvas.figure.texts if t.get_gid() == "title")
+    assert title.get_text() == "Mini scenario, 31 March 2015"
+    march = canvas.fast_rgba().copy()
+    full = canvas.to_rgba()
+    difference = np.abs(march.astype(int) - full.astype(int)).max(axis=2)
+    assert difference.max() <= 2 and (difference > 0).mean() < 0.1
+    changed_rows = np.flatnonzero((march != january).any(axis=(1, 2)))
+    assert len(changed_rows) > 0 and changed_rows.max() < 0.1 * 400  # the title, at the top
+
+    draw_day(canvas, scenario, style, date(2017, 11, 30))  # Raqqa changed hands: all redrawn
+    assert redrawn == ["areas", "markers"]
+    difference = np.abs(canvas.fast_rgba().astype(int) - canvas.to_rgba().astype(int)).max(axis=2)
+    assert difference.max() <= 2 and (difference > 0).mean() < 0.1
+
+
 def test_a_foreign_file_in_the_way_stops_the_batch_before_anything_is_written(run, mini, tmp_path):
     out = tmp_path / "frames"
     out.mkdir()

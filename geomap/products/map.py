@@ -58,14 +58,21 @@ def draw_day(
 
     places = resolve(scenario, day, style)
     subtitle = subtitle_for(scenario, day, places)
-    territory = None
-    if areas:  # estimated areas of control (geomap.territory.model), said to be estimates
-        from geomap.territory.areas import AREA_NOTE, estimate_on
+    if areas:
+        from geomap.territory.areas import AREA_NOTE
 
-        territory = estimate_on(scenario, Project.of(scenario).territory, day)
         subtitle = f"{subtitle}  ·  {AREA_NOTE}"
     frame = MapFrame(day, frame_title(scenario.title, day), subtitle)
-    canvas.draw(frame, places, areas=territory)
+    # the same states give the same markers and areas: a month without a change redraws the date
+    content = (id(scenario), areas, tuple((p.place.id, p.state, p.stale) for p in places))
+    if canvas.redate(frame, content):
+        return places
+    territory = None
+    if areas:  # estimated areas of control (geomap.territory.model), said to be estimates
+        from geomap.territory.areas import estimate_on
+
+        territory = estimate_on(scenario, Project.of(scenario).territory, day)
+    canvas.draw(frame, places, areas=territory, content_key=content)
     return places
 
 

@@ -196,6 +196,8 @@ class MapCanvas:
             for layer in sorted(self.layers, key=lambda layer: not isinstance(layer, furniture)):
                 layer.setup(self)
         self.compositor = Compositor(self)
+        self._scene: Scene | None = None  # the last frame drawn
+        self.content_key: tuple | None = None  # what it showed besides the date
 
     def default_layers(self, basemap: dict, focus_countries, attribution: str) -> list[Layer]:
         """The layers in drawing order (within a z-order, earlier layers draw first)."""
@@ -238,8 +240,11 @@ class MapCanvas:
         areas=None,
         legend_contested_areas: bool | None = None,
         changes: Sequence[PlaceOnMap] = (),
+        content_key: tuple | None = None,
     ) -> None:
         """Replace everything that depends on the date with what ``frame`` shows.
+
+        ``content_key`` names what the map shows besides the date (see :meth:`redate`).
 
         ``legend_from`` lets panels of one figure share a legend (default: ``places``).
         ``areas`` (a :class:`geomap.territory.model.Territory`) adds the estimated areas of
@@ -257,9 +262,40 @@ class MapCanvas:
             [p.place.lonlat[1] for p in places],
         )
         scene = Scene(frame, places, x, y, areas, scope, changes)
+        self._scene, self.content_key = scene, content_key
+        self.compositor.map_changed()
         with matplotlib.rc_context(self._rc):
             for layer in self.layers:
                 layer.draw(self, scene)
+
+    def redate(self, frame: MapFrame, content_key: tuple) -> bool:
+        """Show ``frame``'s date on the last frame's map when it showed the same content (the
+        ``content_key`` it was drawn with: a series month without a change). Only the layers
+        that show the date are redrawn, and a series frame starts from the last frame's pixels.
+        False, drawing nothing, when the content or the subtitle differs: then :meth:`draw`."""
+        last = self._scene
+        if last is None or self.panel or content_key is None or self.content_key != content_key:
+            return False
+        if last.frame.subtitle != frame.subtitle:
+            return False
+        scene = replace(last, frame=frame)
+        self._scene = scene
+        texts = self.figure.texts
+        with matplotlib.rc_context(self._rc):
+            for layer in self.layers:
+                if not layer.shows_date:
+                    continue
+                # the new title takes the old one's place among the figure's texts, so that a
+                # vector file lists its texts in the same order as after a full draw
+                slots = sorted(i for i, text in enumerate(texts) if text in layer.artists)
+                layer.draw(self, scene)
+                new = [text for text in layer.artists if text in texts]
+                if len(new) == len(slots):
+                    for text in new:
+                        texts.remove(text)
+                    for slot, text in zip(slots, new, strict=True):
+                        texts.insert(slot, text)
+        return True
 
     # ----------------------------------------------------------------- output
     def save(self, path: Path, fmt: str) -> Path:

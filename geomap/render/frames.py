@@ -33,6 +33,14 @@ class Compositor:
         self.canvas = canvas
         self.background = None
         self.overlays: dict[tuple, tuple] = {}
+        # the last frame's pixels before its date-only layers (the title) were drawn, and the
+        # index of the first such layer: a frame whose map is unchanged starts from them
+        self.map_pixels: np.ndarray | None = None
+        self.map_split = 0
+
+    def map_changed(self) -> None:
+        """The map's frame layers were redrawn: the last frame's map pixels are stale."""
+        self.map_pixels = None
 
     def isolated(self, artists: Sequence) -> tuple:
         """Pixels of ``artists`` alone on a transparent canvas, ready for :func:`blend`: the
@@ -78,9 +86,13 @@ class Compositor:
                 key = (id(layer), *layer.cache_key())
                 if key not in self.overlays:
                     self.overlays[key] = self.isolated(layer.artists)
-        figure.canvas.restore_region(self.background)
         renderer = figure.canvas.get_renderer()
         order = {id(a): i for i, a in enumerate(canvas.ax.get_children())}
+        if self.map_pixels is not None:  # only the date changed: start from the last map
+            pixels = np.asarray(figure.canvas.buffer_rgba())
+            pixels[...] = self.map_pixels
+            return self._finish(pixels, self.map_split, order, renderer)
+        figure.canvas.restore_region(self.background)
         per_frame = [a for layer in canvas.layers if layer.lifetime == FRAME for a in layer.artists]
         in_map = sorted(
             (a for a in per_frame if id(a) in order), key=lambda a: (a.get_zorder(), order[id(a)])
@@ -88,7 +100,22 @@ class Compositor:
         for artist in in_map:
             artist.draw(renderer)
         pixels = np.asarray(figure.canvas.buffer_rgba())
-        for layer in canvas.layers:
+        split = next(
+            (
+                i
+                for i, layer in enumerate(canvas.layers)
+                if layer.lifetime == FRAME and any(id(a) not in order for a in layer.artists)
+            ),
+            len(canvas.layers),
+        )
+        self._finish(pixels, 0, order, renderer, until=split)
+        self.map_pixels, self.map_split = pixels.copy(), split
+        return self._finish(pixels, split, order, renderer)
+
+    def _finish(self, pixels, start: int, order: dict, renderer, until: int | None = None):
+        """Blend the overlays and draw the frame layers' artists outside the map (the title),
+        layer by layer from ``start`` (to ``until``)."""
+        for layer in self.canvas.layers[start:until]:
             if layer.lifetime == OVERLAY and layer.artists:
                 blend(pixels, self.overlays[(id(layer), *layer.cache_key())])
             elif layer.lifetime == FRAME:

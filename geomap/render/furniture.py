@@ -156,6 +156,7 @@ class TitleLayer(Layer):
     """The title with the frame's date: above the map, or above a panel of a larger figure."""
 
     lifetime = FRAME
+    shows_date = True
 
     def draw(self, canvas, scene: Scene) -> None:
         self.clear()

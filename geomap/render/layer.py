@@ -96,6 +96,7 @@ class Layer:
     """A map layer. Subclasses set :attr:`lifetime` and override what they need."""
 
     lifetime: ClassVar[str] = FRAME
+    shows_date: ClassVar[bool] = False  # draws only from the frame's date and words (the title)
 
     def __init__(self) -> None:
         self.artists: list = []

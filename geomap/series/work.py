@@ -86,15 +86,14 @@ def _extra_paths(folder: Path, days, animate, contact_sheet, report) -> dict[str
 
 
 def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi):
-    from geomap.output.animate import write_gif, write_mp4
+    from geomap.output.formats import ANIMATION_FORMATS, FORMATS
 
     paths = [f.path for f in frames]
     days = [f.day for f in frames]
-    if "gif" in extras:
-        keep = gif_colours(scenario, style)
-        yield display_path(write_gif(paths, extras["gif"], frame_duration, keep))
-    if "mp4" in extras:
-        yield display_path(write_mp4(paths, extras["mp4"], frame_duration))
+    for kind in ANIMATION_FORMATS:
+        if kind in extras:
+            keep = gif_colours(scenario, style)
+            yield display_path(FORMATS[kind].write(paths, extras[kind], frame_duration, keep))
     if "contact-sheet" in extras:
         from geomap.products.contact import write_contact_sheet
 
