@@ -1,5 +1,6 @@
 """Series: dates, file names, skipping, reproducibility, extras, workers and Dask."""
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -481,3 +482,23 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     resumed = year_in_two_workers()
     assert resumed.exit_code == 0
     assert len(list(out.glob("geomap-2015-*.png"))) == 12
+
+
+@pytest.mark.parametrize(
+    ("module", "options", "message"),
+    [
+        ("imageio_ffmpeg", ("--animate", "mp4"), "--animate mp4 needs imageio_ffmpeg: "
+         "pip install 'geomap[mp4]'"),
+        ("distributed", ("--scheduler", "tcp://127.0.0.1:9"), "--scheduler needs Dask: "
+         "pip install 'geomap[dask]'"),
+    ],
+)  # fmt: skip
+def test_a_missing_extra_is_one_line_naming_what_to_install(
+    run, mini, tmp_path, monkeypatch, module, options, message
+):
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, *options)
+    assert result.exit_code == 1
+    assert result.stderr == f"{message}\n"
+    assert not list(out.glob("*.png"))  # refused before drawing anything
