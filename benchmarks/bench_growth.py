@@ -193,7 +193,8 @@ def print_ratios(rows: list[dict]) -> None:
         ("render", "`render`", 2.5),
         ("render_warm", "`render`, cached", 2.5),
     ):
-        if isinstance(largest.get(key), float):
+        failed = largest.get(key.replace("_process", "").replace("_warm", "") + "_failed")
+        if isinstance(largest.get(key), float) and not failed:
             ratio = largest[key] / base
             print(f"{name}: {what} {ratio:.2f}x the bundled render (asked: <= {asked}x)")
     two, five = by_label.get("N=2000"), by_label.get("N=5000")
