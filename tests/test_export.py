@@ -138,6 +138,10 @@ def test_territory_is_one_multipolygon_per_side_and_class_with_the_km2_of_area(r
             # The polygons themselves measure the same, not just the number beside them.
             measured = sum(area_km2(g, "EPSG:4326", equal_area) for g in rows.geometry)
             assert measured == pytest.approx(record[column], rel=0.01, abs=1)
+        if "population" in record:  # the territory model counts people: the same as `area`
+            side = frame[frame.faction == faction]
+            people = side.population.where(side.status == "held", side.population / 2).sum()
+            assert people == pytest.approx(record["population"], rel=0.01, abs=1)
 
 
 def test_territory_csv_carries_the_polygons_as_wkt(run, mini):

@@ -87,3 +87,19 @@ def test_without_focus_countries_the_frame_fits_the_places(mini):
     mini.write_text("\n".join(kept) + "\n", encoding="utf-8")
     # places span 37.16-40.14 E, 35.33-36.89 N: 0.2 degrees added (5 % would be less)
     assert load_scenario(mini).extent_lonlat == (36.96, 35.13, 40.34, 37.09)
+
+
+def test_an_extent_covering_no_place_stops_render_too_and_writes_nothing(mini, run):
+    text = mini.read_text(encoding="utf-8")
+    text = text.replace(
+        "extent_lonlat: [37.0, 32.5, 44.5, 37.5]", "extent_lonlat: [10, 10, 12, 12]"
+    )
+    mini.write_text(text, encoding="utf-8")
+    result = run("render", "--scenario", mini, "--date", "2017-11", "--out", "map.png")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "scenario.yaml:24:16: extent_lonlat [10, 10, 12, 12] covers none of the 5 places (they lie "
+        "within [37.16, 35.33, 40.14, 36.89]); fix it, or remove it to fit the map to the focus "
+        "countries and places\n"
+    )
+    assert not list(mini.parent.parent.joinpath("work").iterdir())

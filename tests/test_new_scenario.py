@@ -251,3 +251,14 @@ MONTH_ENDS = [
         (11, 11),
     )
 ]
+
+
+def test_the_example_place_lies_in_its_country_even_where_islands_are_simplified_away(tmp_path):
+    # GeoNames lists Adamstown (Pitcairn's capital); Pitcairn Island itself is below the world
+    # layer's 1 km simplification, so the example is a point inside what is left of PN
+    folder = tmp_path / "pitcairn"
+    assert invoke("init", folder, "--countries", "PN", "--date", "2020-01-01").exit_code == 0
+    places = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
+    assert [f["id"] for f in places["features"]] == ["example-place"]
+    check = invoke("validate", "--scenario", folder / "scenario.yaml")
+    assert check.exit_code == 0, check.output

@@ -18,6 +18,7 @@ import click
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="YYYY-MM-DD",
     help="Date of the example snapshot, YYYY-MM-DD (default: today).",
 )
 @click.option(

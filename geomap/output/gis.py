@@ -61,15 +61,16 @@ def place_rows(scenario, day: date) -> tuple[list[dict], list]:
 
 def territory_rows(scenario, model, day: date) -> tuple[list[dict], list]:
     """One row per faction and class (``held``, ``contested``) on ``day`` with its area in km²
-    (as ``geomap area`` measures it) and its (Multi)Polygon in lon/lat. Contested ground appears
-    once for each side."""
+    and its people, the very figures ``geomap area`` reports (``held_km2``, ``contested_km2``,
+    from the territory model's :meth:`areas_km2`), and its (Multi)Polygon in lon/lat. Contested
+    ground appears once for each side."""
     import shapely
 
     from geomap.territory.areas import estimate_on
-    from geomap.territory.model import area_km2, to_lonlat
+    from geomap.territory.model import to_lonlat
 
     territory = estimate_on(scenario, model, day)
-    equal_area = model.equal_area
+    figures = model.areas_km2(territory)
     classes: dict[tuple[str, str], list] = {}
     for faction, geometry in territory.held.items():
         classes.setdefault((faction, "held"), []).append(geometry)
@@ -82,32 +83,24 @@ def territory_rows(scenario, model, day: date) -> tuple[list[dict], list]:
         classes, key=lambda key: (order.get(key[0], len(order)), key[0], key[1] != "held")
     ):
         parts = [g for g in classes[faction, status] if g is not None and not g.is_empty]
-        if not parts:
+        if not parts or faction not in figures:
             continue
-        km2 = sum(area_km2(part, scenario.projection, equal_area) for part in parts)
         merged = shapely.union_all(parts) if len(parts) > 1 else parts[0]
         lonlat = _multipolygon(to_lonlat(merged, scenario.projection))
         if lonlat.is_empty:
             continue
+        figure = figures[faction]
+        people = getattr(figure, f"{status}_people", None)  # when the model counts people
         rows.append(
             {
                 "faction": faction,
                 "status": status,
-                "area_km2": round(km2, 1),
-                "population": _population(model, territory, faction, status),
+                "area_km2": round(getattr(figure, f"{status}_km2"), 1),
+                "population": None if people is None else round(people),
             }
         )
         shapes.append(lonlat)
     return rows, shapes
-
-
-def _population(model, territory, faction: str, status: str) -> int | None:
-    """People living on the class's ground, when the territory model estimates them."""
-    estimate = getattr(model, "population", None)
-    if estimate is None:
-        return None
-    value = estimate(territory, faction, status)
-    return None if value is None else round(value)
 
 
 def _multipolygon(geometry):

@@ -112,12 +112,15 @@ def new_scenario_files(
     cut = cut_world(focus, assign or {})
     focus_names = [names[c] for c in focus]
     title = title or f"Control of territory in {_joined(focus_names)}"
-    candidates = [p for p in gazetteer() if p.country == focus[0]]
+    ranked = sorted(
+        (p for p in gazetteer() if p.country == focus[0]),
+        key=lambda p: (-p.population, p.geonameid),
+    )
+    example = _first_inside(cut, focus[0], ranked)
     files: dict[str, str] = {}
     for layer, document in cut.layers.items():
         files[f"{BASEMAP_DIR}/{layer}.geojson"] = geojson_text(document)
-    if candidates:
-        example = max(candidates, key=lambda p: (p.population, -p.geonameid))
+    if example is not None:
         place_id = kebab(example.name)
         files["places.geojson"] = _places_text(example, place_id)
     else:  # a territory with no place of 15,000 people: a point inside it
@@ -171,6 +174,18 @@ def write_new_scenario(folder: Path, scenario: NewScenario) -> list[Path]:
         part.replace(path)
         written.append(path)
     return written
+
+
+def _first_inside(cut, country: str, places: list):
+    """The first place that lies in (or within a few km of) the country's polygon: tiny islands
+    may be simplified away, and the example place must pass `geomap validate`."""
+    from shapely.geometry import shape
+
+    from geomap.scenario.checks import TOLERANCE_KM, km_outside
+
+    feature = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
+    outline = shape(feature["geometry"])
+    return next((p for p in places if km_outside(outline, p.lon, p.lat) <= TOLERANCE_KM), None)
 
 
 def _joined(names: list[str]) -> str:
@@ -309,8 +324,11 @@ What to edit, in this order (docs/new-scenario.md in the geomap repository expla
    `{day}.yaml`, then add one file per date.
 5. Optional: `extent_lonlat` and `projection` in `scenario.yaml` (fitted automatically).
 
-The basemap in `basemap/` is a copy: edit it freely (for example to draw a disputed area with
-another country). Provinces drawn with another country at init: {assigned}.
+Disputed areas are drawn as Natural Earth draws them, de facto (Crimea with Russia, the Golan
+with Israel …); a place's `country` is the country whose polygon holds it. To draw an area
+otherwise, make the scenario again with `geomap init … --assign PROVINCE=CC` (province ids as in
+`basemap/provinces.geojson`) or edit `basemap/countries.geojson`: it is this scenario's own copy.
+Provinces drawn with another country at init: {assigned}.
 Then make a series: `geomap batch --scenario scenario.yaml --from FIRST --to LAST --every month`.
 
 Credits: borders and lakes Natural Earth (public domain), rivers GSHHG (LGPL), places GeoNames
