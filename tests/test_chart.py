@@ -127,3 +127,18 @@ def test_chart_of_an_unknown_faction_is_a_usage_error(run, mini):
     result = run("chart", "--from", "2015", "--to", "2017", "-s", mini, "--faction", "isil")
     assert result.exit_code == 2
     assert "unknown faction 'isil' (did you mean 'isis'?)" in result.output
+
+
+def test_chart_charts_the_scenarios_first_faction_by_default(run, mini):
+    """No faction id is built into geomap: without --faction the chart is of the faction the
+    scenario lists first."""
+    result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini)
+    assert result.stdout == "geomap-area-isis-2015-01-31-2017-11-30.png\n"
+    isis = '  isis:\n    name: Islamic State (ISIS)\n    colour: "#1a1a1a"\n'
+    sdf = '  sdf:\n    name: SDF / YPG\n    colour: "#f2cd00"\n'
+    text = mini.read_text()
+    assert isis in text and sdf in text
+    mini.write_text(text.replace(sdf, "").replace(isis, sdf + isis))
+    result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "geomap-area-sdf-2015-01-31-2017-11-30.png\n"

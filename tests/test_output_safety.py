@@ -153,3 +153,26 @@ def test_render_on_a_full_disk_exits_1_with_no_partial_file(run, mini, tmp_path,
     assert "Traceback" not in result.output
     assert old.read_bytes() == before  # the previous map is untouched
     assert sorted(p.name for p in work.iterdir()) == ["map.svg"]  # no temporary file left
+
+
+def test_every_registered_format_is_offered_recognised_and_written(monkeypatch):
+    """One registry entry is all a format needs: the commands offer it, geomap knows its files
+    again by their first bytes, and its writer exists."""
+    from geomap.cli import cli
+    from geomap.output.formats import ANIMATION_FORMATS, FORMATS, MAP_FORMATS, Format, format_of
+
+    def choices(command: str, option: str) -> tuple[str, ...]:
+        found = next(p for p in cli.commands[command].params if p.name == option)
+        return tuple(found.type.choices)
+
+    assert MAP_FORMATS == ("png", "svg", "pdf") and ANIMATION_FORMATS == ("gif", "mp4")
+    for command in ("render", "compare", "chart", "batch"):
+        assert choices(command, "fmt") == MAP_FORMATS
+    assert choices("batch", "animate") == ANIMATION_FORMATS
+    for name, entry in FORMATS.items():
+        assert callable(entry.function()), name
+        head = b"\0" * entry.offset + entry.signatures[0] + b" geomap 0.1"
+        assert format_of(head) is entry
+    webp = Format("webp", ".webp", "map", (b"RIFF",), metadata={"Software": CREATOR})
+    monkeypatch.setitem(FORMATS, "webp", webp)
+    assert format_of(b"RIFF....WEBP") is webp

@@ -108,3 +108,39 @@ def test_the_cache_can_be_turned_off(mini, parses, monkeypatch, tmp_path):
     load_scenario(mini)
     assert len(parses) == 2
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_basemap_and_territory_model_are_kept_under_the_files_content(
+    mini, parses, monkeypatch
+):
+    """A new process (no projects in memory) reads the projected basemap and the territory model
+    from the cache; an edited place gives a new model."""
+    import geomap.scenario.project as project_module
+    import geomap.territory.areas as areas
+
+    built = []
+    real = areas.territory_model
+    monkeypatch.setattr(areas, "territory_model", lambda *a: built.append(1) or real(*a))
+
+    def fresh_project():
+        monkeypatch.setattr(project_module, "_BY_DIGEST", {})
+        monkeypatch.setattr(project_module, "_BY_SCENARIO", {})
+        return project_module.open_project(mini)
+
+    day = date(2017, 11, 30)
+    first = fresh_project()
+    expected = first.territory.areas_km2(areas.estimate_on(first.scenario, first.territory, day))
+    second = fresh_project()
+    assert second.territory is not first.territory
+    assert (
+        second.territory.areas_km2(areas.estimate_on(second.scenario, second.territory, day))
+        == expected
+    )
+    assert sorted(second.basemap) == sorted(first.basemap)
+    assert len(built) == 1
+
+    places = mini.parent / "places.geojson"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace("39.01", "38.81", 1), encoding="utf-8")  # Raqqa moves west
+    assert fresh_project().territory is not None
+    assert len(built) == 2

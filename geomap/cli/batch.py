@@ -1,6 +1,7 @@
 import click
 
 from geomap.cli.options import FORMATS, SIZE, range_options, scenario_option
+from geomap.output.formats import ANIMATION_FORMATS
 
 
 @click.command()
@@ -52,7 +53,7 @@ from geomap.cli.options import FORMATS, SIZE, range_options, scenario_option
 )
 @click.option(
     "--animate",
-    type=click.Choice(("gif", "mp4")),
+    type=click.Choice(ANIMATION_FORMATS),
     multiple=True,
     help="Also write an animation of the series (repeatable).",
 )

@@ -27,12 +27,11 @@ def html(start, end, every, scenario, out, force):
     from geomap.errors import display_path
     from geomap.output.files import check_writable
     from geomap.products.html import write_html
-    from geomap.scenario.load import load_scenario
-    from geomap.scenario.style import load_style
+    from geomap.scenario.project import open_project
     from geomap.series.plan import series_dates
 
-    loaded = load_scenario(scenario)
-    style = load_style(loaded.style_path)
+    project = open_project(scenario)
+    loaded, style = project.scenario, project.style
     days = series_dates(loaded.timeline, start, end, every)
     name = f"geomap-{days[0].isoformat()}-to-{days[-1].isoformat()}.html"
     path = Path(out) if out else Path(name)

@@ -7,8 +7,7 @@ import re
 import click
 
 from geomap.domain.dates import DATE_HELP, DateSyntaxError, Period, parse_period
-
-FORMATS = ("png", "svg", "pdf")
+from geomap.output.formats import MAP_FORMATS as FORMATS
 
 
 class PeriodType(click.ParamType):

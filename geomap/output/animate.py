@@ -144,8 +144,11 @@ def write_gif(
     return write_atomically(out, write)
 
 
-def write_mp4(frames: Sequence[Path], out: Path, seconds_per_frame: float) -> Path:
-    """An H.264 MP4 (yuv420p, plays everywhere) through the ffmpeg shipped by imageio-ffmpeg."""
+def write_mp4(
+    frames: Sequence[Path], out: Path, seconds_per_frame: float, keep: Sequence[str] = ()
+) -> Path:
+    """An H.264 MP4 (yuv420p, plays everywhere) through the ffmpeg shipped by imageio-ffmpeg
+    (``keep`` is for writers with a palette: video keeps every colour)."""
     try:
         import imageio_ffmpeg
     except ImportError:

@@ -9,22 +9,21 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from geomap import __version__
 from geomap.errors import InputError, Location
+from geomap.output.formats import CREATOR, FORMATS, MAP_FORMATS, format_of, savefig_metadata
 
-FORMATS = ("png", "svg", "pdf")
-CREATOR = f"geomap {__version__}"
+__all__ = [  # CREATOR and savefig_metadata live in the format registry; here for writers
+    "CREATOR",
+    "check_writable",
+    "format_for",
+    "png_bytes",
+    "savefig_metadata",
+    "write_atomically",
+    "written_by_geomap",
+]
+
 _MARKER = re.compile(rb"geomap \d+\.\d+")
 """The creator mark (``CREATOR``) that geomap writes into every image, PDF, GIF and MP4."""
-_SIGNATURES = (
-    b"\x89PNG\r\n\x1a\n",
-    b"%PDF-",
-    b"GIF87a",
-    b"GIF89a",
-    b"<?xml",
-    b"<svg",
-    b"<!DOCTYPE html>",
-)
 
 
 def written_by_geomap(path: Path) -> bool:
@@ -35,7 +34,7 @@ def written_by_geomap(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(64 * 1024)
-            if not (head.startswith(_SIGNATURES) or head[4:8] == b"ftyp"):
+            if format_of(head) is None:
                 from geomap.output.gis import written_by_geomap_gis
 
                 return written_by_geomap_gis(path)
@@ -91,28 +90,17 @@ def write_atomically(path: Path, write: Callable[[Path], None], suffix: str = ".
     return path
 
 
-def savefig_metadata(fmt: str) -> dict:
-    """Metadata that marks geomap's files and keeps them byte-identical run after run."""
-    if fmt == "png":
-        return {"Software": CREATOR}
-    if fmt == "svg":
-        return {"Creator": CREATOR, "Date": None}
-    if fmt == "pdf":
-        return {"Creator": CREATOR, "CreationDate": None, "ModDate": None}
-    return {}
-
-
 def format_for(path: Path, fmt: str | None) -> str:
     """The output format: ``fmt`` if given, else the file's suffix, else PNG."""
     if fmt:
         return fmt
     suffix = path.suffix.lower().lstrip(".")
-    if suffix in FORMATS:
+    if suffix in MAP_FORMATS and FORMATS[suffix].suffix == path.suffix.lower():
         return suffix
     if suffix:
         raise InputError.at(
             Location.of_file(path),
-            f"unknown output format '.{suffix}' (expected one of: {', '.join(FORMATS)})",
+            f"unknown output format '.{suffix}' (expected one of: {', '.join(MAP_FORMATS)})",
         )
     return "png"
 

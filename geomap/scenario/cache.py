@@ -8,6 +8,9 @@ anywhere, a new or removed snapshot, another geomap version or changed geomap co
 scenario is parsed again.
 Only scenarios without problems are kept; the folder is safe to delete at any time.
 
+What a project builds from its scenario (the projected basemap, the territory model) is kept the
+same way by :func:`remember`, under the project's digest of every file's content.
+
 ``GEOMAP_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/geomap`` or
 ``~/.cache/geomap``); ``GEOMAP_CACHE_DIR=off`` turns the cache off.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -105,11 +109,31 @@ def load_cached(path: Path, check_everything: bool, parse: Callable[..., Any]) -
     return scenario
 
 
+def _geometry(wkb: bytes, grid: float):
+    import shapely
+
+    geometry = shapely.from_wkb(wkb)
+    return shapely.set_precision(geometry, grid) if grid else geometry
+
+
+class _Pickler(pickle.Pickler):
+    """Shapely pickles a geometry without its precision grid (``set_precision``); the
+    territory model's later overlays depend on it, so it is kept."""
+
+    def reducer_override(self, obj):
+        shapely = sys.modules.get("shapely")
+        if shapely is not None and isinstance(obj, shapely.Geometry):
+            return _geometry, (shapely.to_wkb(obj), float(shapely.get_precision(obj)))
+        return NotImplemented
+
+
 def _store(entry: Path, stored: dict) -> None:
     """Write the entry whole or not at all; a cache that cannot be written is no error."""
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
         entry.parent.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
+        data = buffer.getvalue()
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -118,3 +142,22 @@ def _store(entry: Path, stored: dict) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def remember(digest: str, name: str, build: Callable[[], Any]) -> Any:
+    """``build()``, kept in the cache under ``digest`` (of the content of every file it is built
+    from) and ``name``, and geomap's code; built again whenever any of them differs."""
+    folder = cache_folder()
+    if folder is None:
+        return build()
+    key = "\n".join((__version__, sys.version, _code_stamp(), digest, name))
+    entry = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    try:
+        stored = pickle.loads(entry.read_bytes())
+        if stored["format"] == FORMAT and stored["key"] == key:
+            return stored["value"]
+    except Exception:
+        pass
+    value = build()
+    _store(entry, {"format": FORMAT, "key": key, "value": value})
+    return value

@@ -2,7 +2,9 @@
 built once, on first use, and shared by every command, product and worker that needs it.
 
 A project is identified by a digest of the *contents* of every file it was read from, never by
-a path: a scenario edited between two batches on a cluster that stays up is a new project.
+a path: a scenario edited between two batches on a cluster that stays up is a new project. The
+basemap and the territory model are also kept on disk under that digest
+(:func:`geomap.scenario.cache.remember`), so the next process reads them instead of building them.
 """
 
 from __future__ import annotations
@@ -58,18 +60,24 @@ class Project:
     def basemap(self) -> dict[str, Any]:
         """Every basemap layer, in map metres."""
         from geomap.scenario.basemap import load_basemap
+        from geomap.scenario.cache import remember
 
         scenario = self.scenario
-        return load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields)
+        return remember(
+            self.digest,
+            "basemap",
+            lambda: load_basemap(scenario.basemap, scenario.projection, scenario.basemap_fields),
+        )
 
     @cached_property
     def territory(self):
         """The territory model (the slow part of the areas: built once for a whole series),
         from the countries layer already read for the map when there is one."""
+        from geomap.scenario.cache import remember
         from geomap.territory.areas import territory_model
 
         countries = self.__dict__.get("basemap", {}).get("countries")
-        return territory_model(self.scenario, countries)
+        return remember(self.digest, "territory", lambda: territory_model(self.scenario, countries))
 
 
 _BY_DIGEST: dict[str, Project] = {}

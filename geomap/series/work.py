@@ -86,15 +86,15 @@ def _extra_paths(folder: Path, days, animate, contact_sheet, report) -> dict[str
 
 
 def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi):
-    from geomap.output.animate import write_contact_sheet, write_gif, write_mp4
+    from geomap.output.animate import write_contact_sheet
+    from geomap.output.formats import ANIMATION_FORMATS, FORMATS
 
     paths = [f.path for f in frames]
     days = [f.day for f in frames]
-    if "gif" in extras:
-        keep = gif_colours(scenario, style)
-        yield display_path(write_gif(paths, extras["gif"], frame_duration, keep))
-    if "mp4" in extras:
-        yield display_path(write_mp4(paths, extras["mp4"], frame_duration))
+    for kind in ANIMATION_FORMATS:
+        if kind in extras:
+            keep = gif_colours(scenario, style)
+            yield display_path(FORMATS[kind].write(paths, extras[kind], frame_duration, keep))
     if "contact-sheet" in extras:
         title = f"{scenario.title}: {len(days)} maps, {days[0]} to {days[-1]}"
         yield display_path(write_contact_sheet(paths, days, extras["contact-sheet"], title))
