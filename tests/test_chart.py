@@ -129,6 +129,52 @@ def test_chart_of_an_unknown_faction_is_a_usage_error(run, mini):
     assert "unknown faction 'isil' (did you mean 'isis'?)" in result.output
 
 
+def test_the_default_chart_overlays_the_published_figures_with_their_publishers():
+    from geomap.products.chart import faction_chart
+    from geomap.scenario.resources import default_scenario_path
+    from geomap.scenario.style import load_style
+
+    scenario = load_scenario(default_scenario_path())
+    days = [date(2015, 1, 1), date(2015, 12, 14), date(2016, 12, 31)]
+    figure = faction_chart(scenario, days, "isis", load_style(scenario.style_path))
+    ax = figure.axes[0]
+    published = {
+        line.get_label(): list(zip(line.get_xdata(), line.get_ydata(), strict=True))
+        for line in ax.get_lines()
+        if (line.get_gid() or "").startswith("published-")
+    }
+    # only the figures inside the charted range, each publisher once in the legend
+    assert published["Published: IHS"] == [(date(2015, 12, 14), 78_000)]
+    assert published["Published: IHS Markit"] == [
+        (date(2015, 1, 1), 90_800),
+        (date(2016, 7, 4), 68_300),
+        (date(2016, 10, 3), 65_500),
+        (date(2016, 12, 31), 60_400),
+    ]
+    credit = next(t for t in figure.texts if t.get_gid() == "credit").get_text()
+    assert "Published: IHS, IHS Jane's, IHS Markit, OpenCanada.org" in credit
+
+
+def test_chart_of_people_is_a_population_chart(run, tmp_path):
+    result = run(
+        "chart",
+        "--from",
+        "2015-01",
+        "--to",
+        "2015-06",
+        "--every",
+        "quarter",
+        "--measure",
+        "population",
+        "--format",
+        "svg",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "geomap-people-isis-2015-01-31-2015-06-30.svg"
+    svg = (tmp_path / "work" / result.stdout.strip()).read_text()
+    assert "people (estimate)" in svg and "Published: OpenCanada.org" in svg
+
+
 def test_chart_charts_the_scenarios_first_faction_by_default(run, mini):
     """No faction id is built into geomap: without --faction the chart is of the faction the
     scenario lists first."""

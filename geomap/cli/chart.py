@@ -11,12 +11,20 @@ from geomap.cli.options import output_options, range_options, scenario_option
     help="Faction id whose area is charted (default: the scenario's first faction, 'isis' in the "
     "bundled scenario).",
 )
+@click.option(
+    "--measure",
+    type=click.Choice(["area", "population"]),
+    default="area",
+    show_default=True,
+    help="Chart the faction's km² or the people living in its ground (GeoNames settlements).",
+)
 @scenario_option
 @output_options
-def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
-    """Chart a faction's estimated area (km²) from --from to --to, with milestones marked.
+def chart(start, end, every, faction, measure, scenario, fmt, out, dpi, size, force):
+    """Chart a faction's estimated area (km²) or people from --from to --to, with milestones
+    marked and the scenario's published figures overlaid, each with its source.
 
-    Example: geomap chart --from 2014-06 --to 2017-11 --out isis-area.svg
+    Example: geomap chart --from 2014-06 --to 2017-11 --measure population --out isis-people.svg
     """
     from geomap.errors import display_path
     from geomap.io.schema import did_you_mean
@@ -35,6 +43,6 @@ def chart(start, end, every, faction, scenario, fmt, out, dpi, size, force):
         )
     days = series_dates(loaded.timeline, start, end, every)
     path = write_area_chart(
-        loaded, days, faction, fmt=fmt, out=out, dpi=dpi, size_px=size, force=force
+        loaded, days, faction, fmt=fmt, out=out, dpi=dpi, size_px=size, force=force, measure=measure
     )
     click.echo(display_path(path))

@@ -1,4 +1,5 @@
-"""A line chart of one faction's estimated area over time, with milestones marked.
+"""A line chart of one faction's estimated area (or people) over time, with milestones marked and
+the published figures it compares with overlaid.
 
 Drawn on a :class:`matplotlib.figure.Figure` (no pyplot state), with geomap's own rc parameters,
 and written atomically with reproducible metadata, like the maps.
@@ -27,6 +28,18 @@ CHART_NOTE = "an estimate from who held which places, not a survey of front line
 
 
 @dataclass(frozen=True)
+class Published:
+    """A published figure drawn over the estimate: its day, value and who published it."""
+
+    day: date
+    value: float
+    publisher: str
+
+
+MEASURE_UNITS = {"area": "km² (estimate)", "population": "people (estimate)"}
+
+
+@dataclass(frozen=True)
 class AreaPoint:
     """One faction's ground on one day (contested ground counts half in ``area_km2``)."""
 
@@ -48,8 +61,11 @@ def area_chart(
     style: Style | None = None,
     size_px: tuple[int, int] | None = None,
     dpi: int | None = None,
+    published: Sequence[Published] = (),
+    unit: str = MEASURE_UNITS["area"],
 ) -> Figure:
-    """The chart as a figure: area line, a band for contested ground, milestone lines."""
+    """The chart as a figure: area line, a band for contested ground, milestone lines, and the
+    ``published`` figures as markers (one marker style per publisher, named in the legend)."""
     import matplotlib.dates as mdates
 
     style = style or Style()
@@ -79,10 +95,30 @@ def area_chart(
             )
         (line,) = ax.plot(days, area, color=colour, linewidth=2.0, marker="o", markersize=2.5)
         line.set_gid("area-line")
-        line.set_label(f"{label}: estimated area")
+        line.set_label(
+            f"{label}: {'estimated area' if unit == MEASURE_UNITS['area'] else 'estimate'}"
+        )
+        markers = "sD^vP*Xh"
+        publishers = sorted({p.publisher for p in published})
+        for number, publisher in enumerate(publishers):
+            mine = sorted((p for p in published if p.publisher == publisher), key=lambda p: p.day)
+            ax.plot(
+                [p.day for p in mine],
+                [p.value for p in mine],
+                linestyle="none",
+                marker=markers[number % len(markers)],
+                markersize=6,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                markeredgewidth=1.2,
+                zorder=4,
+                gid=f"published-{number}",
+                label=f"Published: {publisher}",
+            )
         sizes = style.font_sizes
+        highest = max([*upper, *(p.value for p in published)], default=0.0)
         # Headroom above the data for the milestone labels, which hang from the top.
-        top = max(upper, default=0.0) * (1.3 if milestones else 1.08) or 1.0
+        top = highest * (1.3 if milestones else 1.08) or 1.0
         ax.set_ylim(0, top)
         if days:
             first, last = min(days), max(days)
@@ -123,7 +159,7 @@ def area_chart(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-        ax.set_ylabel("km² (estimate)", fontsize=sizes["legend"] + 1)
+        ax.set_ylabel(unit, fontsize=sizes["legend"] + 1)
         ax.tick_params(labelsize=sizes["legend"])
         ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -177,8 +213,10 @@ def faction_chart(
     style: Style,
     size_px: tuple[int, int] | None = None,
     dpi: int | None = None,
+    measure: str = "area",
 ) -> Figure:
-    """Estimate ``faction_id``'s area on each of ``days`` and chart it (not yet written)."""
+    """Estimate ``faction_id``'s area (or people, ``measure="population"``) on each of ``days``
+    and chart it with the scenario's published figures for it (not yet written)."""
     from geomap.domain.dates import long_date
     from geomap.territory.areas import area_series
 
@@ -186,19 +224,38 @@ def faction_chart(
     points = []
     for day, areas in area_series(scenario, days):
         area = areas.get(faction_id)
-        points.append(
-            AreaPoint(
-                day, *(area.area_km2, area.held_km2, area.contested_km2) if area else (0, 0, 0)
-            )
-        )
+        if area is None:
+            values = (0.0, 0.0, 0.0)
+        elif measure == "population":
+            values = (area.population, area.held_people, area.contested_people)
+        else:
+            values = (area.area_km2, area.held_km2, area.contested_km2)
+        points.append(AreaPoint(day, *values))
+    figures = [
+        f
+        for f in getattr(scenario, "figures", ())
+        if f.faction == faction_id
+        and f.measure == measure
+        and f.country is None
+        and first <= f.date <= last
+    ]
+    published = [Published(f.date, f.value, f.sources[0].publisher) for f in figures if f.sources]
     faction = scenario.factions[faction_id]
     publishers = sorted({c.publisher for m in scenario.milestones for c in m.sources})
-    credit = "Areas: geomap estimate from the sourced control of places (see docs/territory.md)."
+    what = "people living in the ground" if measure == "population" else "area"
+    credit = (
+        f"Estimate: geomap, from the sourced control of places"
+        f"{' and the GeoNames settlements' if measure == 'population' else ''} "
+        "(see docs/territory.md)."
+    )
+    cited = sorted({c.publisher for f in figures for c in f.sources})
+    if cited:
+        credit += f"  Published: {', '.join(cited)} (sources in the scenario's figures file)."
     if publishers:
         credit += f"  Milestones: {', '.join(publishers)}."
     return area_chart(
         points,
-        title=f"Estimated area held by {faction.name}",
+        title=f"Estimated {what} held by {faction.name}",
         subtitle=f"{scenario.title}, {long_date(first)} to {long_date(last)}  ·  {CHART_NOTE}",
         colour=faction.colour,
         label=faction.short,
@@ -207,6 +264,8 @@ def faction_chart(
         style=style,
         size_px=size_px,
         dpi=dpi,
+        published=published,
+        unit=MEASURE_UNITS[measure],
     )
 
 
@@ -229,16 +288,19 @@ def write_area_chart(
     dpi: int | None = None,
     size_px: tuple[int, int] | None = None,
     force: bool = False,
+    measure: str = "area",
 ) -> Path:
-    """Estimate ``faction_id``'s area on each of ``days`` and write the chart; returns its path."""
+    """Estimate ``faction_id``'s area (or people) on each of ``days`` and write the chart;
+    returns its path."""
     from geomap.output.files import check_writable
     from geomap.products.map import output_path
     from geomap.scenario.project import Project
 
     style = Project.of(scenario).style
     first, last = days[0], days[-1]
-    stem = f"geomap-area-{faction_id}-{first.isoformat()}-{last.isoformat()}"
+    kind = "area" if measure == "area" else "people"
+    stem = f"geomap-{kind}-{faction_id}-{first.isoformat()}-{last.isoformat()}"
     path, chosen = output_path(out, stem, fmt)
     check_writable(path, force)
-    figure = faction_chart(scenario, days, faction_id, style, size_px, dpi)
+    figure = faction_chart(scenario, days, faction_id, style, size_px, dpi, measure)
     return save_chart(figure, path, chosen, style)

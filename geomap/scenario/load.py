@@ -33,7 +33,7 @@ from geomap.scenario.checks import (
     extent_problems,
 )
 from geomap.scenario.citations import load_citations
-from geomap.scenario.milestones import Milestone, load_milestones
+from geomap.scenario.milestones import Milestone, PublishedFigure, load_figures, load_milestones
 from geomap.scenario.places import load_places
 from geomap.scenario.resources import default_scenario_path
 from geomap.scenario.snapshots import read_snapshot, snapshot_files
@@ -53,6 +53,7 @@ SCENARIO_KEYS = (
     "style",
     "attribution",
     "milestones",  # optional: a milestones file (geomap.scenario.milestones)
+    "figures",  # optional: published figures charts compare with (geomap.scenario.milestones)
     "territory",  # optional: rules of the area estimate (geomap.territory.model)
 )
 FACTION_KEYS = ("name", "colour", "short")
@@ -82,6 +83,7 @@ class Scenario:
     style_path: Path | None
     attribution: str
     milestones: tuple[Milestone, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()  # published figures (the milestones file)
     territory: TerritoryRules = field(default_factory=TerritoryRules)
     files: tuple[Path, ...] = ()
     """Every file the scenario was read from (its contents identify a project: see
@@ -248,6 +250,7 @@ def parse_scenario(
         log,
     )
     milestones: tuple[Milestone, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()
     milestones_path = (
         existing_file(mapping["milestones"], "milestones") if "milestones" in mapping else None
     )
@@ -256,6 +259,13 @@ def parse_scenario(
             milestones = load_milestones(milestones_path, citations)
         except InputError as error:
             log.extend(error)
+    if "figures" in mapping:
+        figures_path = existing_file(mapping["figures"], "figures")
+        if figures_path is not None:
+            try:
+                figures = load_figures(figures_path, citations)
+            except InputError as error:
+                log.extend(error)
     territory = territory_rules(mapping.get("territory"), log, mapping.key_loc("territory"))
     if check_everything:
         _check_style_and_basemap(style_path, basemap, projection, log, basemap_fields)
@@ -278,6 +288,7 @@ def parse_scenario(
         style_path=style_path,
         attribution=attribution,
         milestones=milestones,
+        figures=figures,
         territory=territory,
         files=tuple(read_files),
         basemap_fields=basemap_fields,

@@ -72,12 +72,17 @@ class Project:
     @cached_property
     def territory(self):
         """The territory model (the slow part of the areas: built once for a whole series),
-        from the countries layer already read for the map when there is one."""
+        from the countries and settlements layers already read for the map when there are."""
         from geomap.scenario.cache import remember
         from geomap.territory.areas import territory_model
 
-        countries = self.__dict__.get("basemap", {}).get("countries")
-        return remember(self.digest, "territory", lambda: territory_model(self.scenario, countries))
+        basemap = self.__dict__.get("basemap", {})
+        countries, settlements = basemap.get("countries"), basemap.get("settlements")
+        return remember(
+            self.digest,
+            "territory",
+            lambda: territory_model(self.scenario, countries, settlements),
+        )
 
 
 _BY_DIGEST: dict[str, Project] = {}

@@ -8,9 +8,24 @@ from datetime import date
 from typing import Any
 
 from geomap.scenario.load import Scenario
-from geomap.territory.model import FactionArea, Territory, TerritoryModel, equal_area_crs
+from geomap.territory.model import (
+    FactionArea,
+    Settlement,
+    Territory,
+    TerritoryModel,
+    equal_area_crs,
+)
 
-AREA_KEYS = ("date", "faction", "name", "area_km2", "held_km2", "contested_km2")
+AREA_KEYS = (
+    "date",
+    "faction",
+    "name",
+    "area_km2",
+    "held_km2",
+    "contested_km2",
+    "population",
+)
+COUNTRY_AREA_KEYS = ("date", "country", *AREA_KEYS[1:])
 AREA_NOTE = "shaded areas are estimates from the places held"
 
 
@@ -28,7 +43,27 @@ def countries_of(scenario: Scenario, layer=None) -> dict[str, Any] | None:
     return dict(zip(layer.ids, layer.geometries, strict=True))
 
 
-def territory_model(scenario: Scenario, countries_layer=None) -> TerritoryModel:
+def settlements_of(scenario: Scenario, layer=None) -> list[Settlement]:
+    """The settlements of the scenario's ``settlements`` layer (map metres), from ``layer`` (a
+    loaded basemap layer) or the file; none when the scenario has no such layer."""
+    if layer is None:
+        path = scenario.basemap.get("settlements")
+        if path is None:
+            return []
+        from geomap.scenario.basemap import load_layer
+
+        layer = load_layer(path, "settlements", scenario.projection)
+    return [
+        Settlement(id_, point, population)
+        for id_, point, population in zip(
+            layer.ids, layer.geometries, layer.populations, strict=True
+        )
+    ]
+
+
+def territory_model(
+    scenario: Scenario, countries_layer=None, settlements_layer=None
+) -> TerritoryModel:
     """The territory model of ``scenario`` (the slow part: done once for a whole series)."""
     return TerritoryModel(
         scenario.places,
@@ -36,6 +71,7 @@ def territory_model(scenario: Scenario, countries_layer=None) -> TerritoryModel:
         scenario.projection,
         scenario.territory,
         equal_area=equal_area_crs(scenario.extent_lonlat),
+        settlements=settlements_of(scenario, settlements_layer),
     )
 
 
@@ -45,11 +81,37 @@ def estimate_on(scenario: Scenario, model: TerritoryModel, day: date) -> Territo
 
 
 def area_series(
-    scenario: Scenario, days: Iterable[date], model: TerritoryModel | None = None
+    scenario: Scenario,
+    days: Iterable[date],
+    model: TerritoryModel | None = None,
+    country: str | None = None,
 ) -> list[tuple[date, dict[str, FactionArea]]]:
-    """Km² per faction on each of ``days``."""
+    """Km² and people per faction on each of ``days`` (only in ``country`` if given)."""
     model = model or territory_model(scenario)
-    return [(day, model.areas_km2(estimate_on(scenario, model, day))) for day in days]
+    return [(day, model.areas_km2(estimate_on(scenario, model, day), country)) for day in days]
+
+
+def country_area_records(
+    scenario: Scenario, days: Iterable[date], model: TerritoryModel | None = None
+) -> list[dict]:
+    """:func:`area_records` per country of the scenario's focus (or of the countries layer),
+    with a ``country`` column after the date."""
+    model = model or territory_model(scenario)
+    days = list(days)
+    territories = [(day, estimate_on(scenario, model, day)) for day in days]
+    codes = [c for c in scenario.focus_countries if c in model.countries] or sorted(model.countries)
+    by_country = {
+        code: [(day, model.areas_km2(territory, code)) for day, territory in territories]
+        for code in codes
+    }
+    tables = {code: area_records(scenario, by_country[code]) for code in codes}
+    records = []
+    for index in range(len(days)):
+        for code in codes:
+            width = len(tables[code]) // len(days)
+            for record in tables[code][index * width : (index + 1) * width]:
+                records.append({"date": record["date"], "country": code, **record})
+    return records
 
 
 def area_records(
@@ -73,6 +135,7 @@ def area_records(
                     "area_km2": round(area.area_km2),
                     "held_km2": round(area.held_km2),
                     "contested_km2": round(area.contested_km2),
+                    "population": round(area.population),
                 }
             )
     return records

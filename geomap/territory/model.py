@@ -1,19 +1,23 @@
 """Areas of control estimated from the places held on a day (pure: shapely, numpy, pyproj).
 
-The snapshots say who held which *places*; a map of *areas* has to be estimated from them.
-The estimate here is deliberately simple and says so on every map:
+The snapshots say who held which *places*; a map of *areas* has to be estimated from them. The
+rule, stated once for every date and every scenario (docs/territory.md argues its numbers):
 
-1. Each country is cut into Voronoi cells around the point places that lie in it (by their
-   ``country`` code), so a cell never crosses a border and two places of one country split the
-   ground between them at the perpendicular bisector.
-2. Each cell is limited to a *reach* around its place that depends on the place's kind and rank
-   (a big city controls more of its hinterland than a dam), so far desert stays unclear instead of
-   being painted for whoever happens to hold the nearest town.
-3. A held place gives its cell to its holder; a contested place gives it to a *contested* class
-   (holder, attacker) that the renderer hatches and the area table splits in halves; a besieged
-   place gives the holder a core (a fraction of the reach) and the besieger the ring around it.
-4. A place that is itself an area (kind ``zone`` or ``province`` with a Polygon geometry) and has
-   a known holder takes precedence over the cells it covers.
+1. **Seeds.** Each country is cut into Voronoi cells around three kinds of seed: the sourced
+   point places, the settlements of the basemap's ``settlements`` layer (GeoNames cities500), and
+   a lattice of desert points (every ``lattice_km``) where neither lies within ``lattice_km``.
+   The cells cover the country; a cell never crosses a border.
+2. **Sourced places** give their own cell to their state: held to the holder, contested to a
+   contested class (holder, attacker), besieged to the holder in a core (``besieged_core`` of the
+   reach) and to the besieger around it.
+3. **Every other seed** follows the sourced places around it. Let A be the side whose nearest
+   held place is nearest, and B the next side. Farther than that place's reach from it: unclear.
+   B's nearest place at least ``front_ratio`` times as far as A's: A's (it lies behind A's lines).
+   Otherwise the seed is on the front: the contested class (A, B), hatched on the map.
+4. **Enclosure.** Unclear ground held in on all sides by one side alone (contested fronts and
+   country borders aside) is that side's.
+5. **Explicit zones win.** A place of kind ``zone`` or ``province`` with a Polygon geometry and a
+   known holder takes precedence over the cells it covers.
 
 Everything is computed in the map's plane (metres of the scenario projection) on a fixed grid
 (:data:`GRID_M`), with sorted inputs and normalised outputs, so the same input always gives the
@@ -44,21 +48,13 @@ GRID_M = 10.0
 AREA_KINDS = ("zone", "province")
 """Kinds of place that, drawn as polygons, assert an area directly."""
 
-DEFAULT_REACH_KM: dict[str, tuple[float, ...]] = {
-    "city": (60.0, 45.0, 35.0),
-    "town": (30.0, 25.0, 20.0),
-    "village": (10.0,),
-    "border-crossing": (15.0,),
-    "dam": (15.0,),
-    "airbase": (15.0,),
-    "oilfield": (15.0,),
-    "refinery": (10.0,),
-}
-"""How far (km) the area of a place reaches, by kind; entry *i* is for rank *i + 1* and the last
-entry holds for every higher rank."""
+DEFAULT_REACH_KM: dict[str, tuple[float, ...]] = {}
+"""How far (km) a sourced place speaks for the ground around it, by kind; entry *i* is for rank
+*i + 1* and the last entry holds for every higher rank. Empty: every kind has
+``default_reach_km``."""
 
-TERRITORY_KEYS = ("reach_km", "default_reach_km", "besieged_core")
-_DISC_SEGMENTS = 16  # quarter-circle segments of a reach disc (64-gon)
+TERRITORY_KEYS = ("reach_km", "default_reach_km", "besieged_core", "lattice_km", "front_ratio")
+_DISC_SEGMENTS = 16  # quarter-circle segments of a besieged core (64-gon)
 
 
 @dataclass(frozen=True)
@@ -68,8 +64,10 @@ class TerritoryRules:
     reach_km: Mapping[str, tuple[float, ...]] = field(
         default_factory=lambda: dict(DEFAULT_REACH_KM)
     )
-    default_reach_km: float = 15.0
+    default_reach_km: float = 40.0
     besieged_core: float = 1 / 3
+    lattice_km: float = 15.0
+    front_ratio: float = 2.0
 
     def reach_m(self, kind: str, rank: int) -> float:
         """The reach of a place of ``kind`` and ``rank``, in metres."""
@@ -92,6 +90,25 @@ def territory_rules(value: Any, log: ProblemLog, fallback: Location | None) -> T
     reach = dict(rules.reach_km)
     default_reach = rules.default_reach_km
     core = rules.besieged_core
+    lattice, ratio = rules.lattice_km, rules.front_ratio
+    for key in ("lattice_km", "front_ratio"):
+        if key in mapping:
+            raw = mapping[key]
+            where = getattr(raw, "loc", _loc(mapping, key, fallback))
+            try:
+                number = float(raw)
+            except (TypeError, ValueError):
+                log.add(where, f"territory.{key} must be a number, not {type_name(raw)}")
+                continue
+            if key == "lattice_km":
+                if not 1 <= number <= 1000:
+                    log.add(where, "territory.lattice_km must be between 1 and 1000 (km)")
+                else:
+                    lattice = number
+            elif not 1 < number <= 100:
+                log.add(where, "territory.front_ratio must be more than 1 (and at most 100)")
+            else:
+                ratio = number
     if "reach_km" in mapping:
         where = _loc(mapping, "reach_km", fallback)
         entries = expect_map(mapping["reach_km"], log, where, "'territory.reach_km'")
@@ -127,7 +144,7 @@ def territory_rules(value: Any, log: ProblemLog, fallback: Location | None) -> T
                     where, "territory.besieged_core must be between 0 and 1 (a share of the reach)"
                 )
                 core = rules.besieged_core
-    return TerritoryRules(reach, default_reach, core)
+    return TerritoryRules(reach, default_reach, core, lattice, ratio)
 
 
 def _loc(mapping: Any, key: str, fallback: Location | None) -> Location | None:
@@ -176,13 +193,12 @@ class Territory:
 
 
 @dataclass(frozen=True)
-class _Seed:
-    """A point place with its cell, precomputed once per model."""
+class Settlement:
+    """A populated place of the basemap's ``settlements`` layer, in map metres."""
 
-    place_id: str
-    piece: Any  # cell ∩ country ∩ reach disc
-    core: Any  # piece ∩ besieged core disc
-    ring: Any  # piece − core
+    id: str
+    point: Any  # shapely Point, map metres
+    population: int = 0
 
 
 @dataclass(frozen=True)
@@ -191,12 +207,31 @@ class _Zone:
     geometry: Any
 
 
+class _Country:
+    """The seeds of one country and their Voronoi cells, made once per model."""
+
+    def __init__(self, code, outline, xy: np.ndarray, places: list, reaches: np.ndarray):
+        self.code = code
+        self.outline = outline
+        self.xy = xy  # (n, 2) seed positions; sourced places first
+        self.places = places  # place id of each sourced seed (the first len(places) seeds)
+        self.reaches = reaches  # reach (m) of each sourced seed
+        self.points = shapely.points(xy)
+        self.cells = _voronoi_cells(xy, outline)
+        # Cells that share their edges exactly are unioned as a coverage (30 times faster);
+        # checked once, and an overlay union on the grid is used if they do not.
+        present = [cell for cell in self.cells if cell is not None and not cell.is_empty]
+        self.is_coverage = bool(present) and bool(shapely.coverage_is_valid(np.array(present)))
+        self.pieces: dict[tuple[int, str], Any] = {}  # besieged cores and rings, made on demand
+
+
 class TerritoryModel:
-    """The places of a scenario cut into cells once; :meth:`estimate` assigns them for a day.
+    """The seeds of a scenario cut into cells once; :meth:`estimate` assigns them for a day.
 
     ``countries`` maps a country code (as in each place's ``country``) to its outline in map
     metres. Places whose country is not among them are left out (listed in ``outside``); with no
-    countries at all, every place is tessellated together and limited by its reach only.
+    countries at all, every place is tessellated together inside a frame around them.
+    ``settlements`` (map metres) are assigned to the country whose outline holds them.
     """
 
     def __init__(
@@ -206,6 +241,7 @@ class TerritoryModel:
         projection: str,
         rules: TerritoryRules | None = None,
         equal_area: str | None = None,
+        settlements: Iterable[Settlement] = (),
     ):
         self.places = places
         self.projection = projection
@@ -233,12 +269,68 @@ class TerritoryModel:
         zones.sort(key=lambda z: (places[z.place_id].rank, z.place_id))
         self._zones = tuple(z for z in zones if not z.geometry.is_empty)
         self.outside = tuple(outside)
-        cells: list[tuple[str, Point, float, Any]] = []
-        for code in sorted(groups, key=lambda c: c or ""):
-            cells.extend(self._cells(groups[code], outlines.get(code) if code else None))
-        self._seeds = tuple(self._seed(*cell) for cell in _disjoint(sorted(cells)))
+
+        settled = sorted(settlements, key=lambda s: s.id)
+        sx = np.array([s.point.x for s in settled], dtype=float)
+        sy = np.array([s.point.y for s in settled], dtype=float)
+        self.settlements = tuple(settled)
+        self._settlement_country = np.full(len(settled), None, dtype=object)
+        self._people = np.array([s.population for s in settled], dtype=float)
+        self._settlement_xy = np.column_stack([sx, sy]) if settled else np.zeros((0, 2))
+
+        self._countries: list[_Country] = []
+        if outlines:  # only countries with places: elsewhere nothing could be assigned
+            frames = {code: outline for code, outline in outlines.items() if code in groups}
+        else:
+            frames = {None: self._frame(groups.get(None, []), self._settlement_xy)}
+        for code, outline in frames.items():
+            mine = groups.get(code, [])
+            inside = shapely.contains_xy(outline, sx, sy) if settled else np.zeros(0, dtype=bool)
+            inside &= np.array([c is None for c in self._settlement_country], dtype=bool)
+            self._settlement_country[inside] = code
+            if not mine and not inside.any():
+                continue
+            self._countries.append(self._country(code, outline, mine, self._settlement_xy[inside]))
 
     # ------------------------------------------------------------------ set-up
+    def _frame(self, places: list[Place], extra: np.ndarray):
+        """Without countries: a frame around everything, one lattice step beyond it."""
+        xy = [_place_xy(self.projection, places)] if places else []
+        if len(extra):
+            xy.append(extra)
+        if not xy:
+            return shapely.Polygon()
+        every = np.vstack(xy)
+        margin = self.rules.reach_m("town", 1) + self.rules.lattice_km * 1000.0
+        frame = box(*(every.min(axis=0) - margin), *(every.max(axis=0) + margin))
+        return shapely.set_precision(frame, GRID_M)
+
+    def _country(self, code, outline, places: list[Place], settled_xy: np.ndarray) -> _Country:
+        """Seeds of one country: sourced places (one per distinct position, by rank then id),
+        settlements not on a place, and the desert lattice where neither is near."""
+        xy = _place_xy(self.projection, places) if places else np.zeros((0, 2))
+        owners: dict[tuple[float, float], Place] = {}
+        for place, (px, py) in zip(places, xy, strict=True):
+            key = (float(px), float(py))
+            if key not in owners or (place.rank, place.id) < (owners[key].rank, owners[key].id):
+                owners[key] = place
+        positions = sorted(owners)
+        seen = set(positions)
+        extra = []
+        for px, py in np.round(settled_xy / GRID_M) * GRID_M:
+            key = (float(px), float(py))
+            if key not in seen:
+                seen.add(key)
+                extra.append(key)
+        extra.sort()
+        seeds = np.array(positions + extra, dtype=float).reshape(-1, 2)
+        lattice = _lattice(outline, seeds, self.rules.lattice_km * 1000.0)
+        seeds = np.vstack([seeds, lattice]) if len(lattice) else seeds
+        reaches = np.array(
+            [self.rules.reach_m(owners[p].kind, owners[p].rank) for p in positions], dtype=float
+        )
+        return _Country(code, outline, seeds, [owners[p].id for p in positions], reaches)
+
     def _zone_geometry(self, place: Place):
         # Densify first: an edge straight in lon/lat is curved in the map's plane.
         projected = project_geometry(self.projection, shapely.segmentize(place.geometry, 0.05))
@@ -250,71 +342,35 @@ class TerritoryModel:
             zone = shapely.intersection(zone, outline, grid_size=GRID_M)
         return _polygonal(zone)
 
-    def _cells(self, places: list[Place], outline) -> list[tuple[str, Point, float, Any]]:
-        """(place id, centre, reach, cell ∩ reach disc ∩ country) for each distinct position."""
-        lon = [p.lonlat[0] for p in places]
-        lat = [p.lonlat[1] for p in places]
-        x, y = project_xy(self.projection, lon, lat)
-        x = np.round(x / GRID_M) * GRID_M
-        y = np.round(y / GRID_M) * GRID_M
-        # One cell per distinct position; places sharing one go by rank, then id.
-        owners: dict[tuple[float, float], Place] = {}
-        for place, px, py in zip(places, x, y, strict=True):
-            key = (float(px), float(py))
-            if key not in owners or (place.rank, place.id) < (owners[key].rank, owners[key].id):
-                owners[key] = place
-        positions = sorted(owners)
-        reaches = [self.rules.reach_m(owners[p].kind, owners[p].rank) for p in positions]
-        xs = np.array([p[0] for p in positions])
-        ys = np.array([p[1] for p in positions])
-        margin = max(reaches) * 2
-        envelope = box(xs.min() - margin, ys.min() - margin, xs.max() + margin, ys.max() + margin)
-        if outline is not None:
-            envelope = shapely.union(envelope, shapely.envelope(outline).buffer(margin))
-        diagram = shapely.voronoi_polygons(MultiPoint(positions), extend_to=envelope, ordered=True)
-        cells = list(shapely.get_parts(diagram))
-        pieces = []
-        for position, reach, cell in zip(positions, reaches, cells, strict=True):
-            centre = Point(position)
-            cell = shapely.set_precision(cell, GRID_M)
+    def _besieged(self, country: _Country, index: int, part: str):
+        """The core (``part`` "core") or ring of a besieged place's cell, made once."""
+        key = (index, part)
+        if key not in country.pieces:
+            centre = Point(country.xy[index])
+            radius = country.reaches[index] * self.rules.besieged_core
             disc = shapely.set_precision(
-                shapely.buffer(centre, reach, quad_segs=_DISC_SEGMENTS), GRID_M
+                shapely.buffer(centre, radius, quad_segs=_DISC_SEGMENTS), GRID_M
             )
-            piece = shapely.intersection(cell, disc, grid_size=GRID_M)
-            if outline is not None:
-                piece = shapely.intersection(piece, outline, grid_size=GRID_M)
-            pieces.append((owners[position].id, centre, reach, _polygonal(piece)))
-        return pieces
-
-    def _seed(self, place_id: str, centre: Point, reach: float, piece) -> _Seed:
-        """A cell with its besieged core and ring (split once, so they fit exactly)."""
-        core_disc = shapely.set_precision(
-            shapely.buffer(centre, reach * self.rules.besieged_core, quad_segs=_DISC_SEGMENTS),
-            GRID_M,
-        )
-        core = _polygonal(shapely.intersection(piece, core_disc, grid_size=GRID_M))
-        ring = _polygonal(shapely.difference(piece, core, grid_size=GRID_M))
-        return _Seed(place_id, piece, core, ring)
+            cell = country.cells[index]
+            core = _polygonal(shapely.intersection(cell, disc, grid_size=GRID_M))
+            country.pieces[(index, "core")] = core
+            country.pieces[(index, "ring")] = _polygonal(
+                shapely.difference(cell, core, grid_size=GRID_M)
+            )
+        return country.pieces[key]
 
     # ------------------------------------------------------------------ per day
     def estimate(self, states: Mapping[str, PlaceState]) -> Territory:
         """The areas of control implied by ``states`` (place id -> state on one day)."""
         held: dict[str, list] = {}
         contested: dict[tuple[str, str], list] = {}
+        for country in self._countries:
+            country_held, country_contested = self._estimate_country(country, states)
+            for key, geometry in country_held.items():
+                held.setdefault(key, []).append(geometry)
+            for key, geometry in country_contested.items():
+                contested.setdefault(key, []).append(geometry)
 
-        def give(state: PlaceState, whole, core=None, ring=None) -> None:
-            if state.status == "contested" and state.by and state.by != state.holder:
-                contested.setdefault((state.holder, state.by), []).append(whole)
-            elif state.status == "besieged" and state.by and core is not None:
-                held.setdefault(state.holder, []).append(core)
-                held.setdefault(state.by, []).append(ring)
-            else:
-                held.setdefault(state.holder, []).append(whole)
-
-        for seed in self._seeds:
-            state = states.get(seed.place_id)
-            if state is not None and state.known and not seed.piece.is_empty:
-                give(state, seed.piece, seed.core, seed.ring)
         zone_held: dict[str, list] = {}
         zone_contested: dict[tuple[str, str], list] = {}
         claimed = shapely.Polygon()
@@ -322,8 +378,8 @@ class TerritoryModel:
             state = states.get(zone.place_id)
             if state is None or not state.known:
                 continue
-            geometry = shapely.difference(zone.geometry, claimed, grid_size=GRID_M)
-            claimed = shapely.union(claimed, zone.geometry, grid_size=GRID_M)
+            geometry = _polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
+            claimed = _polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
             if state.status == "contested" and state.by and state.by != state.holder:
                 zone_contested.setdefault((state.holder, state.by), []).append(geometry)
             else:  # a besieged zone stays its holder's: the siege ring is not in the data
@@ -348,13 +404,120 @@ class TerritoryModel:
                 result_held[key] = geometry
         return Territory(result_held, result_contested)
 
-    def _merge(self, cells: list, zones: list, claimed):
-        merged = self._union_of_cells(cells)
+    def _estimate_country(self, country: _Country, states: Mapping[str, PlaceState]):
+        """Held and contested ground of one country: cells by rules 2-3, then enclosure."""
+        rules = self.rules
+        n = len(country.xy)
+        held: dict[str, list] = {}
+        contested: dict[tuple[str, str], list] = {}
+        decided = np.zeros(n, dtype=bool)
+        pieces: dict[str, list] = {}
+        besieged_cells: list = []
+        by_side: dict[str, list[int]] = {}
+        for index, place_id in enumerate(country.places):
+            state = states.get(place_id)
+            if state is None or not state.known:
+                continue
+            decided[index] = True
+            besieged = state.status == "besieged" and state.by and state.by != state.holder
+            # the ground around a besieged place is the besieger's
+            by_side.setdefault(state.by if besieged else state.holder, []).append(index)
+            cell = country.cells[index]
+            if state.status == "contested" and state.by and state.by != state.holder:
+                contested.setdefault((state.holder, state.by), []).append(cell)
+            elif state.status == "besieged" and state.by and state.by != state.holder:
+                # cut pieces: not part of the coverage of cells, unioned apart
+                pieces.setdefault(state.holder, []).append(self._besieged(country, index, "core"))
+                pieces.setdefault(state.by, []).append(self._besieged(country, index, "ring"))
+                besieged_cells.append(cell)
+            else:
+                held.setdefault(state.holder, []).append(cell)
+        sides = sorted(by_side)
+        undecided = np.flatnonzero(~decided)
+        if sides and len(undecided):
+            distance = np.full((len(sides), len(undecided)), np.inf)
+            reach = np.zeros((len(sides), len(undecided)))
+            points = country.points[undecided]
+            for row, side in enumerate(sides):
+                own = np.array(by_side[side])
+                tree = shapely.STRtree(country.points[own])
+                (query, found), far = tree.query_nearest(points, return_distance=True)
+                # ties: keep the first match of each query point (the lowest seed index)
+                first = np.unique(query, return_index=True)[1]
+                distance[row, query[first]] = far[first]
+                reach[row, query[first]] = country.reaches[own[found[first]]]
+            order = np.argsort(distance, axis=0, kind="stable")
+            columns = np.arange(len(undecided))
+            nearest = order[0]
+            near = distance[nearest, columns]
+            within = near <= reach[nearest, columns]
+            if len(sides) > 1:
+                runner_up = order[1]
+                second = distance[runner_up, columns]
+                behind = second >= rules.front_ratio * near
+            else:
+                runner_up = nearest
+                behind = np.ones(len(undecided), dtype=bool)
+            for column in np.flatnonzero(within):
+                cell = country.cells[undecided[column]]
+                side = sides[nearest[column]]
+                if behind[column]:
+                    held.setdefault(side, []).append(cell)
+                else:
+                    contested.setdefault((side, sides[runner_up[column]]), []).append(cell)
+        exact = country.is_coverage
+        held_union = {}
+        for key in sorted(set(held) | set(pieces)):
+            union = self._union_of_cells(held.get(key, []), exact)
+            if key in pieces:
+                union = self._union_of_cells([union, *pieces[key]])
+            held_union[key] = union
+        contested_union = {
+            key: self._union_of_cells(cells, exact) for key, cells in sorted(contested.items())
+        }
+        assigned = [cell for cells in (*held.values(), *contested.values()) for cell in cells]
+        covered = self._union_of_cells(assigned + besieged_cells, exact)
+        held_union = self._enclosed(country, held_union, contested_union, covered)
+        return held_union, contested_union
+
+    def _enclosed(self, country: _Country, held: dict, contested: dict, covered) -> dict:
+        """``held`` plus rule 4: each piece of unclear ground whose edge meets the ground of one
+        side only (a contested front counts for both of its sides; the border for none) goes to
+        that side. Remembered by its inputs, like the unions."""
+        if not held:
+            return held
+        cache = self.__dict__.setdefault("_enclosures", {})
+        key = (country.code, *(id(g) for g in held.values()), *(id(g) for g in contested.values()))
+        if key in cache:
+            return cache[key][1]
+        rest = _polygonal(shapely.difference(country.outline, covered, grid_size=GRID_M))
+        gains: dict[str, list] = {}
+        # a contested front touching the piece brings both of its sides
+        keys = [(side,) for side in sorted(held)] + sorted(contested)
+        tree = shapely.STRtree([held[k[0]] if len(k) == 1 else contested[k] for k in keys])
+        for part in shapely.get_parts(rest):
+            if part.area < GRID_M * GRID_M:
+                continue
+            touching = {side for i in tree.query(part, predicate="intersects") for side in keys[i]}
+            if len(touching) == 1:
+                (side,) = touching
+                if side in held:
+                    gains.setdefault(side, []).append(part)
+        result = dict(held)
+        for side, parts in gains.items():
+            result[side] = _polygonal(shapely.union_all([held[side], *parts], grid_size=GRID_M))
+        if len(cache) >= 256:
+            cache.clear()
+        cache[key] = (list(held.values()) + list(contested.values()), result)
+        return result
+
+    def _merge(self, parts: list, zones: list, claimed):
+        merged = parts[0] if len(parts) == 1 else self._union_of_cells(parts)
         if not claimed.is_empty and not merged.is_empty:
-            merged = shapely.difference(merged, claimed, grid_size=GRID_M)
+            merged = _polygonal(shapely.difference(merged, claimed, grid_size=GRID_M))
         if zones:
-            merged = shapely.union_all([merged, *zones], grid_size=GRID_M)
-        return _polygonal(merged)
+            merged = _polygonal(shapely.union_all([merged, *zones], grid_size=GRID_M))
+        return merged
 
     def _disjoint_cached(self, geometries: list) -> list:
         """:func:`_disjoint_geometries` then normalised, remembered by its inputs: the unions are
@@ -366,13 +529,20 @@ class TerritoryModel:
                 cache.clear()
             cache[key] = (
                 list(geometries),  # keeps the inputs alive, so their ids stay unique
-                [shapely.normalize(g) for g in _disjoint_geometries(geometries)],
+                # twice: a cut on the grid can leave a sliver of a few grid cells behind
+                [
+                    shapely.normalize(g)
+                    for g in _disjoint_geometries(_disjoint_geometries(geometries))
+                ],
             )
         return cache[key][1]
 
-    def _union_of_cells(self, cells: list):
-        """The union of ``cells``, remembered: from one frame of a series to the next most
-        factions hold the same cells, and the union is the costly step of an estimate."""
+    def _union_of_cells(self, cells: list, coverage: bool = False):
+        """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
+        next most factions hold the same cells, and the union is the costly step of an
+        estimate. ``coverage``: the cells are known to share their edges exactly (Voronoi cells
+        of one country), so the fast coverage union is exact."""
+        cells = [cell for cell in cells if not cell.is_empty]
         if not cells:
             return shapely.Polygon()
         cache = self.__dict__.setdefault("_unions", {})
@@ -380,38 +550,101 @@ class TerritoryModel:
         if key not in cache:
             if len(cache) >= 512:
                 cache.clear()
-            cache[key] = shapely.union_all(cells, grid_size=GRID_M)
-        return cache[key]
+            if coverage:
+                # snapped again: along the country's outline the coverage union can cut a
+                # corner by a sliver that the grid puts back
+                union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
+            else:
+                union = shapely.union_all(cells, grid_size=GRID_M)
+            cache[key] = (cells, _polygonal(union))
+        return cache[key][1]
 
-    # ------------------------------------------------------------------ areas
-    def areas_km2(self, territory: Territory) -> dict[str, FactionArea]:
-        """Held and contested km² of every faction present, measured in ``self.equal_area``."""
-        return faction_areas(territory, self.projection, self.equal_area)
+    # ------------------------------------------------------------------ areas and people
+    def areas_km2(self, territory: Territory, country: str | None = None) -> dict[str, FactionArea]:
+        """Held and contested km² and people of every faction present, measured in
+        ``self.equal_area``; with ``country``, only inside that country's outline."""
+        if country is not None:
+            outline = self.countries.get(country, shapely.Polygon())
+            territory = Territory(
+                {
+                    k: _polygonal(shapely.intersection(g, outline, grid_size=GRID_M))
+                    for k, g in territory.held.items()
+                },
+                {
+                    k: _polygonal(shapely.intersection(g, outline, grid_size=GRID_M))
+                    for k, g in territory.contested.items()
+                },
+            )
+        people = self.people(territory, country)
+        areas = faction_areas(territory, self.projection, self.equal_area, people)
+        if country is not None:  # only the factions with ground or people in that country
+            areas = {f: a for f, a in areas.items() if a.held_km2 or a.contested_km2}
+        return areas
+
+    def people(self, territory: Territory, country: str | None = None) -> dict:
+        """Population of the settlements inside each class (a faction, or (holder, attacker)),
+        optionally only the settlements of ``country``."""
+        if not len(self._people):
+            return {}
+        xy = self._settlement_xy
+        people = self._people
+        if country is not None:
+            mask = self._settlement_country == country
+            xy, people = xy[mask], people[mask]
+        result: dict = {}
+        for key, geometry in [*territory.held.items(), *territory.contested.items()]:
+            if geometry.is_empty or not len(xy):
+                continue
+            # a settlement on an edge counts for the class that covers it (intersects)
+            inside = shapely.intersects_xy(geometry, xy[:, 0], xy[:, 1])
+            if inside.any():
+                result[key] = float(people[inside].sum())
+        return result
 
 
 @dataclass(frozen=True)
 class FactionArea:
-    """Ground of one faction on one day; contested ground counts half towards ``area_km2``."""
+    """Ground and people of one faction on one day; contested ground (and the people on it)
+    counts half towards ``area_km2`` (``population``)."""
 
     faction: str
     held_km2: float
     contested_km2: float
+    held_people: float = 0.0
+    contested_people: float = 0.0
 
     @property
     def area_km2(self) -> float:
         return self.held_km2 + self.contested_km2 / 2
 
+    @property
+    def population(self) -> float:
+        return self.held_people + self.contested_people / 2
 
-def faction_areas(territory: Territory, projection: str, equal_area: str) -> dict[str, FactionArea]:
-    """Held and contested km² per faction (contested ground counts for both sides)."""
+
+def faction_areas(
+    territory: Territory, projection: str, equal_area: str, people: Mapping | None = None
+) -> dict[str, FactionArea]:
+    """Held and contested km² (and people) per faction (contested ground counts for both)."""
+    people = people or {}
     held = {f: area_km2(g, projection, equal_area) for f, g in territory.held.items()}
     contested: dict[str, float] = {}
+    contested_people: dict[str, float] = {}
     for (holder, by), geometry in territory.contested.items():
         km2 = area_km2(geometry, projection, equal_area)
         for faction in (holder, by):
             contested[faction] = contested.get(faction, 0.0) + km2
+            contested_people[faction] = contested_people.get(faction, 0.0) + people.get(
+                (holder, by), 0.0
+            )
     return {
-        faction: FactionArea(faction, held.get(faction, 0.0), contested.get(faction, 0.0))
+        faction: FactionArea(
+            faction,
+            held.get(faction, 0.0),
+            contested.get(faction, 0.0),
+            people.get(faction, 0.0),
+            contested_people.get(faction, 0.0),
+        )
         for faction in territory.factions
     }
 
@@ -488,10 +721,55 @@ def _disjoint_geometries(geometries: list) -> list:
     return result
 
 
-def _disjoint(cells: list[tuple[str, Point, float, Any]]) -> list[tuple[str, Point, float, Any]]:
-    """Cells (place id, centre, reach, piece) made pairwise disjoint, in the order given."""
-    pieces = _disjoint_geometries([cell[3] for cell in cells])
-    return [(*cell[:3], piece) for cell, piece in zip(cells, pieces, strict=True)]
+def _place_xy(projection: str, places: list[Place]) -> np.ndarray:
+    """Positions of point places in map metres, on the grid."""
+    x, y = project_xy(projection, [p.lonlat[0] for p in places], [p.lonlat[1] for p in places])
+    return np.column_stack([np.round(x / GRID_M) * GRID_M, np.round(y / GRID_M) * GRID_M])
+
+
+def _lattice(outline, seeds: np.ndarray, step: float) -> np.ndarray:
+    """Desert seeds: a triangular lattice of spacing ``step`` anchored at the plane's origin (so
+    it does not move when places change), its points inside ``outline`` farther than ``step``
+    from every seed."""
+    if outline.is_empty:
+        return np.zeros((0, 2))
+    x0, y0, x1, y1 = outline.bounds
+    row_step = step * np.sqrt(3) / 2
+    rows = np.arange(np.floor(y0 / row_step), np.ceil(y1 / row_step) + 1)
+    columns = np.arange(np.floor(x0 / step) - 1, np.ceil(x1 / step) + 1)
+    gx, gy = np.meshgrid(columns * step, rows * row_step)
+    gx = gx + (rows[:, None] % 2) * step / 2
+    grid = np.round(np.column_stack([gx.ravel(), gy.ravel()]) / GRID_M) * GRID_M
+    grid = grid[shapely.contains_xy(outline, grid[:, 0], grid[:, 1])]
+    if len(seeds) and len(grid):
+        tree = shapely.STRtree(shapely.points(seeds))
+        _, far = tree.query_nearest(shapely.points(grid), return_distance=True, all_matches=False)
+        grid = grid[far > step]
+    return grid
+
+
+def _voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
+    """The Voronoi cell of each position (in order) cut to ``outline``, polygons on the grid."""
+    cells = np.empty(len(xy), dtype=object)
+    if len(xy) == 0:
+        return cells
+    if len(xy) == 1:
+        cells[0] = outline
+        return cells
+    x0, y0, x1, y1 = outline.bounds
+    size = max(x1 - x0, y1 - y0, float(np.ptp(xy[:, 0])), float(np.ptp(xy[:, 1])), 1.0)
+    frame = box(
+        min(x0, xy[:, 0].min()) - size,
+        min(y0, xy[:, 1].min()) - size,
+        max(x1, xy[:, 0].max()) + size,
+        max(y1, xy[:, 1].max()) + size,
+    )
+    diagram = shapely.voronoi_polygons(MultiPoint(xy), extend_to=frame, ordered=True)
+    parts = shapely.set_precision(shapely.get_parts(diagram), GRID_M)
+    clipped = shapely.intersection(parts, outline, grid_size=GRID_M)
+    for index, cell in enumerate(clipped):
+        cells[index] = _polygonal(cell)
+    return cells
 
 
 def _polygonal(geometry):
