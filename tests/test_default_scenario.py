@@ -240,6 +240,13 @@ def test_the_gazetteer_has_at_least_160_places(scenario):
         ("kafriya", "2017-11", ("syrian-gov", "besieged")),
         ("maarat-al-numan", "2016-03-13", ("rebels", "contested")),
         ("khan-shaykhun", "2016-06", ("hts", "held")),
+        ("uqayribat", "2017-08-31", ("isis", "besieged")),
+        ("uqayribat", "2017-09-01", ("syrian-gov", "held")),
+        ("al-asharah", "2017-11-26", ("isis", "held")),
+        ("al-asharah", "2017-11-27", ("syrian-gov", "held")),
+        ("jamla", "2016-05-20", ("rebels", "held")),
+        ("al-atarib", "2017-11", ("rebels", "held")),
+        ("al-safira", "2016-06", ("syrian-gov", "held")),
         ("jisr-al-shughur", "2017-07-23", ("hts", "held")),
         ("maarat-al-numan", "2015-01", ("rebels", "held")),
         ("douma", "2017-11", ("rebels", "besieged")),
@@ -280,6 +287,16 @@ def test_besieging_factions_follow_the_besiegers(scenario):
 def test_late_2017_isis_still_holds_pockets_beyond_hajin(scenario):
     states = scenario.timeline.state_at(date(2017, 11, 30), scenario.places)
     isis = {p for p, s in states.items() if s.holder == "isis"}
-    assert {"hajin", "al-susah", "yarmouk-camp", "hajar-al-aswad", "tasil", "shajara"} <= isis
+    assert {
+        "hajin",
+        "al-susah",
+        "al-shaafa",
+        "baghuz",
+        "yarmouk-camp",
+        "hajar-al-aswad",
+        "tasil",
+        "shajara",
+        "jamla",
+    } <= isis
     hts = {p for p, s in states.items() if s.holder == "hts"}
     assert {"idlib", "jisr-al-shughur", "saraqib"} <= hts
