@@ -235,3 +235,30 @@ def test_a_geopackage_layer_is_chosen_by_name(run, mini):
     )
     mini.write_text(mini.read_text().replace("layer: admin1", "layer: admin0"))
     assert run("validate", "--scenario", mini).exit_code == 0
+
+
+def test_places_with_their_own_field_names_are_mapped_in_the_scenario(run, mini):
+    convert(
+        mini.parent / "places.geojson",
+        mini.parent / "towns.shp",
+        "EPSG:3857",
+        {"id": "PLACE_ID", "name": "NAME_EN", "country": "ISO_A2", "kind": "TYPE"},
+    )
+    text = mini.read_text().replace(
+        "places: places.geojson",
+        "places: {path: towns.shp, id: PLACE_ID, name: NAME_EN, country: ISO_A2, kind: TYPE}",
+    )
+    mapped = write(mini.parent / "mapped.yaml", text)
+    result = run("state", "--date", "2017-11", "--scenario", mapped, "--format", "json")
+    assert result.exit_code == 0, result.output
+    mine = json.loads(result.stdout)
+    original = json.loads(run("state", "-d", "2017-11", "-s", mini, "--format", "json").stdout)
+    for record in (*mine, *original):
+        record["lon"], record["lat"] = round(record["lon"], 6), round(record["lat"], 6)
+    assert mine == original
+    broken = write(mini.parent / "broken.yaml", text.replace("ISO_A2", "ISO_3166"))
+    result = run("state", "--date", "2017-11", "--scenario", broken)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{mini.parent}/towns.shp: place 'aleppo' needs a two-letter country code like 'SY'"
+    )

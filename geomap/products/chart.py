@@ -250,7 +250,7 @@ def faction_chart(
     )
     cited = sorted({c.publisher for f in figures for c in f.sources})
     if cited:
-        credit += f"  Published: {', '.join(cited)} (sources in the scenario's figures file)."
+        credit += f"  Published: {', '.join(cited)}."
     if publishers:
         credit += f"  Milestones: {', '.join(publishers)}."
     return area_chart(

@@ -18,6 +18,7 @@ same way by :func:`remember`, under the project's digest of every file's content
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -44,6 +45,7 @@ def cache_folder() -> Path | None:
     return Path(base) / "geomap"
 
 
+@functools.cache
 def _code_stamp() -> str:
     """geomap's own modules (name, size, time): a changed parser never meets an old entry."""
     package = Path(__file__).resolve().parents[1]

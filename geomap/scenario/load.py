@@ -161,12 +161,24 @@ def parse_scenario(
     places: dict[str, Place] = {}
     places_loaded = False
     if "places" in mapping:
-        files = expect_text_list(mapping["places"], log, mapping.key_loc("places"), "'places'")
-        if not files and isinstance(mapping["places"], str):
-            log.add(mapping.value_loc("places"), "'places' names no file")
-        paths = [existing_file(name, "places") for name in files]
+        entries = mapping["places"]
+        entries = entries if isinstance(entries, list) else [entries]
+        place_fields: dict[Path, dict[str, str]] = {}
+        paths: list[Path | None] = []
+        for entry in entries if any(isinstance(e, dict) for e in entries) else [mapping["places"]]:
+            if isinstance(entry, dict):  # {path: my.shp, id: ID, name: NAME, ...}
+                value, fields = _place_fields(entry, log)
+                path_ = existing_file(value, "places") if value is not None else None
+                paths.append(path_)
+                if path_ is not None:
+                    place_fields[path_] = fields
+                continue
+            files = expect_text_list(entry, log, mapping.key_loc("places"), "'places'")
+            if not files and isinstance(entry, str):
+                log.add(mapping.value_loc("places"), "'places' names no file")
+            paths += [existing_file(name, "places") for name in files]
         try:
-            places = load_places([p for p in paths if p is not None])
+            places = load_places([p for p in paths if p is not None], place_fields)
             places_loaded = bool(paths) and None not in paths
         except InputError as error:
             log.extend(error)
@@ -312,6 +324,20 @@ def _check_country_ids(path, fields, layer_at, places, focus, focus_at, log: Pro
 
 
 LAYER_FIELD_KEYS = ("path", "id", "name", "population", "layer")
+PLACE_FIELD_KEYS = ("path", "layer", "id", "name", "aliases", "kind", "country", "rank")
+
+
+def _place_fields(entry: YMap, log: ProblemLog) -> tuple[Any, dict[str, str]]:
+    """``{path: my.shp, id: ID, country: ISO_A2, ...}``: the places file and, for each of
+    geomap's place properties, the field of the file that holds it (and a GeoPackage's layer)."""
+    check_keys(entry, PLACE_FIELD_KEYS, log, "places", required=("path",))
+    fields = {}
+    for key in PLACE_FIELD_KEYS[1:]:
+        if key in entry:
+            text = expect_text(entry[key], log, entry.key_loc(key), f"'{key}' of places")
+            if text:
+                fields[key] = text.strip()
+    return entry.get("path"), fields
 
 
 def _layer_fields(name: str, entry: YMap, layers: YMap, log: ProblemLog) -> tuple[Any, LayerFields]:

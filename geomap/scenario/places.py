@@ -38,20 +38,30 @@ _WGS84_NAMES = {
 }
 
 
-def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
-    """Every place of the given GeoJSON files by id; all problems are raised together."""
+def load_places(
+    paths: list[str | os.PathLike[str]], fields: dict | None = None
+) -> dict[str, Place]:
+    """Every place of the given files by id; all problems are raised together.
+
+    ``fields`` maps a path to its field mapping (geomap's property -> the file's field, plus
+    ``layer`` for a GeoPackage), as a scenario's ``places: {path: ..., id: ..., ...}`` gives.
+    """
     log = ProblemLog()
     places: dict[str, Place] = {}
     for path in paths:
+        mapping = dict((fields or {}).get(path) or {})
+        layer = mapping.pop("layer", None)
         try:
             document = (
                 load_json_with_positions(path, log)
                 if is_geojson(path)
-                else _document_of_other_format(path)
+                else _document_of_other_format(path, layer)
             )
         except InputError as error:
             log.extend(error)
             continue
+        if mapping or not is_geojson(path):
+            _rename_properties(document, mapping)
         start = len(log.problems)
         for place in _places_of(document, Location.of_file(path), log):
             if len(log.problems) - start >= MAX_PROBLEMS_PER_FILE:
@@ -66,23 +76,40 @@ def load_places(paths: list[str | os.PathLike[str]]) -> dict[str, Place]:
     return places
 
 
-def _document_of_other_format(path) -> dict:
-    """A Shapefile, GeoPackage ... of places as a GeoJSON-like FeatureCollection in lon/lat, for
-    the same checks as a GeoJSON file (problems point at the file; messages name the place).
-    Columns other than the place properties are ignored (GIS files carry many); ``aliases`` is
-    text separated by ``;``."""
-    import shapely
-
-    from geomap.io.vector import read_vector
-
-    data = read_vector(path)
-    features = []
-    for row, geometry in zip(data.rows, data.geometries, strict=True):
-        properties = {k: v for k, v in row.items() if k in PLACE_KEYS and v is not None}
+def _rename_properties(document: Any, mapping: dict[str, str]) -> None:
+    """Give each feature geomap's property names (``mapping``: geomap's name -> the file's);
+    other properties are dropped, as a file with its own field names has many. ``aliases`` may be
+    text separated by ``;``; a whole-number ``rank`` read as a float becomes an integer."""
+    features = document.get("features") if isinstance(document, dict) else None
+    for feature in features if isinstance(features, list) else []:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict):
+            continue
+        renamed = {
+            key: properties[source] for key, source in mapping.items() if source in properties
+        }
+        for key in [k for k in properties if k not in PLACE_KEYS or k in mapping]:
+            del properties[key]
+        properties.update(renamed)
         if isinstance(properties.get("aliases"), str):
             properties["aliases"] = [a.strip() for a in properties["aliases"].split(";")]
         if isinstance(properties.get("rank"), float) and properties["rank"].is_integer():
             properties["rank"] = int(properties["rank"])
+
+
+def _document_of_other_format(path, layer: str | None = None) -> dict:
+    """A Shapefile, GeoPackage ... of places as a GeoJSON-like FeatureCollection in lon/lat, for
+    the same checks as a GeoJSON file (problems point at the file; messages name the place).
+    Columns other than the place properties are dropped after any renaming (GIS files carry
+    many, see :func:`_rename_properties`); ``aliases`` is text separated by ``;``."""
+    import shapely
+
+    from geomap.io.vector import read_vector
+
+    data = read_vector(path, layer)
+    features = []
+    for row, geometry in zip(data.rows, data.geometries, strict=True):
+        properties = {k: v for k, v in row.items() if v is not None}
         shape = None if geometry is None else json.loads(shapely.to_geojson(geometry))
         features.append({"type": "Feature", "properties": properties, "geometry": shape})
     return {"type": "FeatureCollection", "features": features}

@@ -49,30 +49,38 @@ class Cut:
 
 
 def main_part(geom: Any) -> Any:
-    """The country without the few islands it has across the antimeridian (Russia's Chukotka
-    tip, the Aleutians of the United States), when they hold under 5 % of its area; so that
-    its bounds are not the whole width of the world."""
+    """The part of a country a map of it should frame: without far-flung islands and overseas
+    territories (Norway's Bouvet Island, Chile's Easter Island, Hawaii), so that its bounds are
+    not half the world.
+
+    Kept: every piece at least a quarter the size of the largest, and every piece within 5
+    degrees of those (coastal islands). Pieces across the antimeridian from the rest (Russia's
+    Chukotka tip, the Aleutians) count as far-flung when they hold under 5 % of the area.
+    """
     import shapely
 
-    west, _, east, _ = geom.bounds
-    if east - west <= 180:
+    parts = [p for p in shapely.get_parts(geom) if p.area > 0]
+    if len(parts) <= 1:
         return geom
-    parts = list(shapely.get_parts(geom))
-    western = [p for p in parts if p.centroid.x < 0]
-    eastern = [p for p in parts if p.centroid.x >= 0]
-    share = sum(p.area for p in western) / geom.area
-    if share < 0.05:
-        return shapely.union_all(eastern)
-    if share > 0.95:
-        return shapely.union_all(western)
-    return geom
+    west, _, east, _ = geom.bounds
+    if east - west > 180:
+        western = [p for p in parts if p.centroid.x < 0]
+        share = sum(p.area for p in western) / sum(p.area for p in parts)
+        if share < 0.05:
+            parts = [p for p in parts if p.centroid.x >= 0]
+        elif share > 0.95:
+            parts = western
+    largest = max(p.area for p in parts)
+    core = shapely.union_all([p for p in parts if p.area >= 0.25 * largest])
+    near = [p for p in parts if p.area < 0.25 * largest and p.distance(core) <= 5.0]
+    return shapely.union_all([core, *near])
 
 
 def cut_box(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The bounds grown by half their larger side (at least 3, at most 15 degrees) on every
-    side, so a map of any shape around the focus countries stays covered."""
+    """The bounds grown by their larger side (at least 5, at most 25 degrees) on every side, so
+    that a map of any shape and projection around the focus countries stays covered."""
     west, south, east, north = bounds
-    pad = min(15.0, max(3.0, 0.5 * max(east - west, north - south)))
+    pad = min(25.0, max(5.0, max(east - west, north - south)))
     return (
         max(-180.0, west - pad),
         max(-90.0, south - pad),
