@@ -23,6 +23,7 @@ def test_labels_never_overlap_each_other_or_obstacles():
     obstacle = (100, 160, 200, 200)
     placed = place_labels(requests, FRAME, [obstacle])
     boxes = [label.box for label in placed]
+    assert len(boxes) >= 4  # a crowd of markers still gets labels above and below it
     for i, box in enumerate(boxes):
         assert not overlaps(box, obstacle)
         assert all(not overlaps(box, other) for other in boxes[i + 1 :])
@@ -190,6 +191,7 @@ def test_a_label_goes_next_to_its_own_marker_or_nowhere():
 def test_every_label_is_nearer_its_own_marker_than_any_other():
     requests = random_requests(700, seed=3)
     placed = place_labels(requests, (2, 2, 1598, 1198))
+    assert len(placed) > 500  # most of the 700 are labelled, so the check below means something
     by_key = {r.key: r for r in requests}
     for label in placed:
         mine = by_key[label.key]

@@ -1,5 +1,6 @@
 """Series: dates, file names, skipping, reproducibility, extras, workers and Dask."""
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -162,17 +163,23 @@ def test_frames_that_are_up_to_date_are_skipped_unless_forced(run, mini, tmp_pat
 
 def test_a_changed_snapshot_rerenders_only_the_frames_it_changes(run, mini, tmp_path):
     out = tmp_path / "frames"
-    batch(run, mini, out)
+    assert batch(run, mini, out).exit_code == 0
     snapshot = mini.parent / "snapshots" / "2015-03-15.yaml"
     snapshot.write_text("date: 2015-03-15\nsource: test-report-2015\ncontrol:\n  kobani: sdf\n")
     result = batch(run, mini, out)
     assert "2 of 4 frames were up to date" in result.stderr
 
 
+MONTHS = ["2015-01-31", "2015-02-28", "2015-03-31", "2015-04-30"]
+
+
 def test_a_series_is_reproducible(run, mini, tmp_path):
-    batch(run, mini, tmp_path / "a", "--format", "svg")
-    batch(run, mini, tmp_path / "b", "--format", "svg")
-    for first in sorted((tmp_path / "a").glob("*.svg")):
+    for folder in ("a", "b"):
+        result = batch(run, mini, tmp_path / folder, "--format", "svg")
+        assert result.exit_code == 0, result.output
+    firsts = sorted((tmp_path / "a").glob("*.svg"))
+    assert [p.name for p in firsts] == [f"geomap-{day}.svg" for day in MONTHS]
+    for first in firsts:
         assert first.read_bytes() == (tmp_path / "b" / first.name).read_bytes()
 
 
@@ -328,8 +335,8 @@ def test_mp4(run, mini, tmp_path):
 
 
 def test_two_worker_processes_give_the_same_frames(run, mini, tmp_path):
-    batch(run, mini, tmp_path / "serial")
-    run(
+    serial = batch(run, mini, tmp_path / "serial")
+    parallel = run(
         "batch",
         "--from",
         "2015-01",
@@ -343,7 +350,10 @@ def test_two_worker_processes_give_the_same_frames(run, mini, tmp_path):
         "--workers",
         "2",
     )
-    for frame in sorted((tmp_path / "serial").glob("*.png")):
+    assert serial.exit_code == parallel.exit_code == 0, serial.output + parallel.output
+    frames = sorted((tmp_path / "serial").glob("*.png"))
+    assert [p.name for p in frames] == [f"geomap-{day}.png" for day in MONTHS]
+    for frame in frames:
         assert np.array_equal(pixels(frame), pixels(tmp_path / "parallel" / frame.name))
 
 
@@ -472,3 +482,23 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     resumed = year_in_two_workers()
     assert resumed.exit_code == 0
     assert len(list(out.glob("geomap-2015-*.png"))) == 12
+
+
+@pytest.mark.parametrize(
+    ("module", "options", "message"),
+    [
+        ("imageio_ffmpeg", ("--animate", "mp4"), "--animate mp4 needs imageio_ffmpeg: "
+         "pip install 'geomap[mp4]'"),
+        ("distributed", ("--scheduler", "tcp://127.0.0.1:9"), "--scheduler needs Dask: "
+         "pip install 'geomap[dask]'"),
+    ],
+)  # fmt: skip
+def test_a_missing_extra_is_one_line_naming_what_to_install(
+    run, mini, tmp_path, monkeypatch, module, options, message
+):
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    out = tmp_path / "frames"
+    result = batch(run, mini, out, *options)
+    assert result.exit_code == 1
+    assert result.stderr == f"{message}\n"
+    assert not list(out.glob("*.png"))  # refused before drawing anything

@@ -14,7 +14,8 @@ from conftest import write
 from geomap.domain.model import Place, PlaceState
 from geomap.domain.projection import project_geometry, project_xy
 from geomap.errors import InputError
-from geomap.scenario.load import DEFAULT_PROJECTION, load_scenario
+from geomap.scenario.load import load_scenario
+from geomap.scenario.settings import DEFAULT_PROJECTION
 from geomap.territory.areas import AREA_KEYS
 from geomap.territory.model import (
     GRID_M,

@@ -149,12 +149,10 @@ def write_mp4(
 ) -> Path:
     """An H.264 MP4 (yuv420p, plays everywhere) through the ffmpeg shipped by imageio-ffmpeg
     (``keep`` is for writers with a palette: video keeps every colour)."""
-    try:
-        import imageio_ffmpeg
-    except ImportError:
-        raise InputError.at(
-            None, "--animate mp4 needs imageio-ffmpeg: pip install imageio-ffmpeg"
-        ) from None
+    from geomap.output.formats import FORMATS
+
+    FORMATS["mp4"].check_available("--animate mp4")
+    import imageio_ffmpeg
     import numpy as np
 
     first = _open_rgb(frames[0])

@@ -28,7 +28,7 @@ class Format:
     offset: int = 0  # ...at this byte
     metadata: dict = field(default_factory=dict)  # matplotlib's savefig(metadata=...)
     writer: str = "geomap.render.canvas:save_figure"  # "module:function", imported when used
-    needs: str | None = None  # the extra it needs: pip install 'geomap[needs]'
+    needs: tuple[str, str] | None = None  # (module, extra): pip install 'geomap[extra]'
 
     def write(self, *args, **kwargs) -> Any:
         return self.function()(*args, **kwargs)
@@ -36,6 +36,21 @@ class Format:
     def function(self) -> Callable:
         module, name = self.writer.split(":")
         return getattr(importlib.import_module(module), name)
+
+    def check_available(self, option: str) -> None:
+        """Raise a one-line error naming the extra to install when the writer's optional
+        dependency is missing (before any work is done)."""
+        if self.needs is None:
+            return
+        module, extra = self.needs
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            from geomap.errors import InputError
+
+            raise InputError.at(
+                None, f"{option} needs {module}: pip install 'geomap[{extra}]'"
+            ) from None
 
     def identifies(self, head: bytes) -> bool:
         return head[self.offset :].startswith(self.signatures)
@@ -69,7 +84,7 @@ FORMATS: dict[str, Format] = {
             (b"ftyp",),
             offset=4,
             writer="geomap.output.animate:write_mp4",
-            needs="mp4",
+            needs=("imageio_ffmpeg", "mp4"),
         ),
         Format(
             "html", ".html", PAGE, (b"<!DOCTYPE html>",), writer="geomap.products.html:write_html"

@@ -14,14 +14,12 @@ from geomap.domain.model import Citation, Faction, Place, Snapshot
 from geomap.domain.timeline import Timeline
 from geomap.errors import InputError, Location, ProblemLog
 from geomap.io.schema import (
-    KEBAB_ID,
     check_keys,
     did_you_mean,
     expect_map,
     expect_text,
     expect_text_list,
     location_of,
-    type_name,
 )
 from geomap.io.yamlfile import YMap, load_yaml
 from geomap.scenario.basemap import NO_FIELDS, LayerFields, layer_ids
@@ -36,6 +34,12 @@ from geomap.scenario.citations import load_citations
 from geomap.scenario.milestones import Milestone, PublishedFigure, load_figures, load_milestones
 from geomap.scenario.places import load_places
 from geomap.scenario.resources import default_scenario_path
+from geomap.scenario.settings import (
+    extent_of,
+    factions_of,
+    optional_text,
+    projection_of,
+)
 from geomap.scenario.snapshots import read_snapshot, snapshot_files
 from geomap.territory.model import TerritoryRules, territory_rules
 
@@ -56,13 +60,10 @@ SCENARIO_KEYS = (
     "figures",  # optional: published figures charts compare with (geomap.scenario.milestones)
     "territory",  # optional: rules of the area estimate (geomap.territory.model)
 )
-FACTION_KEYS = ("name", "colour", "short")
 BASEMAP_LAYERS = ("countries", "provinces", "rivers", "lakes", "settlements")
-_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 # A scenario without extent_lonlat/projection gets a frame fitted to its focus countries and
 # places (geomap.domain.frame); these only stand in while another problem is being reported.
 FALLBACK_EXTENT = (34.0, 29.0, 49.0, 38.5)
-DEFAULT_PROJECTION = "+proj=lcc +lat_1=31 +lat_2=37 +lat_0=34 +lon_0=41.5 +datum=WGS84 +units=m"
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def parse_scenario(
         title = (
             expect_text(mapping["title"], log, mapping.key_loc("title"), "title") or ""
         ).strip()
-    factions, faction_ids = _factions(mapping.get("factions"), mapping, log)
+    factions, faction_ids = factions_of(mapping.get("factions"), mapping, log)
 
     places: dict[str, Place] = {}
     places_loaded = False
@@ -214,7 +215,7 @@ def parse_scenario(
                 if layer_path is not None:
                     basemap[name] = layer_path
 
-    given_extent = _extent(mapping, log)
+    given_extent = extent_of(mapping, log)
     focus = tuple(
         expect_text_list(mapping.get("focus_countries", []), log, mapping.loc, "focus_countries")
     )
@@ -231,7 +232,7 @@ def parse_scenario(
                 "to fit the map to",
             )
         extent = FALLBACK_EXTENT
-    projection = _projection(mapping, log) or centred_projection(extent)
+    projection = projection_of(mapping, log) or centred_projection(extent)
     if given_extent is not None and places_loaded:
         extent_at = mapping.value_loc("extent_lonlat")
         problems = extent_problems(list(places.values()), given_extent, extent_at)
@@ -251,7 +252,7 @@ def parse_scenario(
             mapping.value_loc("focus_countries") if "focus_countries" in mapping else where,
             log,
         )
-    attribution = _optional_text(mapping, "attribution", log)
+    attribution = optional_text(mapping, "attribution", log)
 
     _cross_check(
         snapshots,
@@ -367,105 +368,6 @@ def _check_style_and_basemap(
             log.extend(error)
 
 
-def _factions(value: Any, mapping: YMap, log: ProblemLog) -> tuple[dict[str, Faction], set | None]:
-    """The well-formed factions, and every faction id named (None when 'factions' is unusable),
-    so that a faction with a problem of its own is not also reported as unknown everywhere."""
-    if value is None:
-        return {}, None
-    entries = expect_map(value, log, mapping.key_loc("factions"), "'factions'")
-    if entries is None:
-        return {}, None
-    factions: dict[str, Faction] = {}
-    for faction_id, entry in entries.items():
-        key_loc = entries.key_loc(faction_id)
-        if not KEBAB_ID.match(faction_id):
-            log.add(key_loc, f"faction id '{faction_id}' must be kebab-case like 'syrian-gov'")
-        fields = expect_map(entry, log, key_loc, f"faction '{faction_id}'")
-        if fields is None:
-            continue
-        check_keys(fields, FACTION_KEYS, log, f"faction '{faction_id}'", ("name", "colour"))
-        name = (
-            expect_text(fields["name"], log, key_loc, f"name of faction '{faction_id}'")
-            if "name" in fields
-            else None
-        )
-        short = (
-            expect_text(fields["short"], log, key_loc, f"short name of faction '{faction_id}'")
-            if "short" in fields
-            else None
-        )
-        colour = fields.get("colour")
-        if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
-            log.add(location_of(colour, key_loc), _colour_problem(faction_id, colour))
-            continue
-        if name and colour is not None:
-            factions[faction_id] = Faction(
-                faction_id, name.strip(), colour.lower(), (short or name).strip(), key_loc
-            )
-    return factions, set(entries)
-
-
-def _colour_problem(faction_id: str, colour: Any) -> str:
-    if not isinstance(colour, str):
-        return f"colour of '{faction_id}' must be text like \"#cc0000\", not {type_name(colour)}"
-    if not colour.strip():
-        return (
-            f"colour of '{faction_id}' is empty: quote hex colours (\"#cc0000\"), "
-            "since # starts a comment in YAML"
-        )
-    return f"colour of '{faction_id}' must be a quoted hex colour like \"#cc0000\", not '{colour}'"
-
-
-def _optional_text(mapping: YMap, key: str, log: ProblemLog) -> str:
-    if key not in mapping:
-        return ""
-    value = mapping[key]
-    if not isinstance(value, str):
-        log.add(mapping.value_loc(key), f"{key} must be text, not {type_name(value)}")
-        return ""
-    return value.strip()
-
-
-def _projection(mapping: YMap, log: ProblemLog) -> str | None:
-    """The scenario's map projection, checked with PROJ (a bad one is an input error here, not a
-    traceback when the basemap is projected); None when it names none."""
-    if "projection" not in mapping:
-        return None
-    value = mapping["projection"]
-    text = expect_text(value, log, mapping.key_loc("projection"), "projection")
-    if text is None:
-        return DEFAULT_PROJECTION
-    problem = _projection_problem(text.strip())
-    if problem is not None:
-        log.add(location_of(value, mapping.key_loc("projection")), problem)
-        return DEFAULT_PROJECTION
-    return text.strip()
-
-
-def _projection_problem(text: str) -> str | None:
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        crs = CRS.from_user_input(text)
-    except CRSError as error:
-        match = re.search(r"proj_create: (?:Error \d+ \([^)]*\): )?([^)]*)", str(error))
-        reason = match.group(1).strip() if match else "not understood"
-        return (
-            f"projection '{text}' is not valid ({reason[:1].lower() + reason[1:]}); "
-            "use a PROJ string like '+proj=lcc ...' or a code like 'EPSG:32637'"
-        )
-    if not crs.is_projected:
-        return (
-            f"projection '{text}' is in degrees, not a map projection; "
-            "use a projected one like 'EPSG:32637' (UTM zone 37N)"
-        )
-    units = sorted({axis.unit_name for axis in crs.axis_info})
-    if units != ["metre"]:
-        return f"projection '{text}' must be in metres, not {', '.join(units)}"
-    return None
-
-
 def _snapshots(
     mapping: YMap, base: Path, citations: dict[str, Citation], log: ProblemLog, read: list[Path]
 ) -> list[Snapshot]:
@@ -576,25 +478,6 @@ def _cross_check(
                         where,
                         f"unknown source '{source_id}'{did_you_mean(source_id, citations)}",
                     )
-
-
-def _extent(mapping: YMap, log: ProblemLog) -> tuple[float, float, float, float] | None:
-    """The scenario's ``extent_lonlat``, or None when it names none (or a malformed one)."""
-    value = mapping.get("extent_lonlat")
-    if value is None:
-        return None
-    where = mapping.value_loc("extent_lonlat")
-    try:
-        if not isinstance(value, list) or len(value) != 4:
-            raise ValueError
-        west, south, east, north = (float(v) for v in value)
-    except (TypeError, ValueError):
-        log.add(where, "extent_lonlat must be [west, south, east, north] in degrees")
-        return None
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        log.add(where, "extent_lonlat must satisfy west < east and south < north, in degrees")
-        return None
-    return (west, south, east, north)
 
 
 def _countries_lonlat(path: Path | None, fields: LayerFields | None = None) -> list[Country]:

@@ -39,6 +39,10 @@ def run_batch(
     check_name_template(template)
     if (animate or contact_sheet) and fmt != "png":
         raise InputError.at(None, "--animate and --contact-sheet need PNG frames (--format png)")
+    from geomap.output.formats import FORMATS
+
+    for kind in animate:
+        FORMATS[kind].check_available(f"--animate {kind}")
     scenario_path = resolve_scenario_path(scenario_path)
     project = open_project(scenario_path)
     scenario, style = project.scenario, project.style
