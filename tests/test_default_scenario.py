@@ -2,6 +2,7 @@
 the sources (and the article the project started from) say."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +301,14 @@ def test_late_2017_isis_still_holds_pockets_beyond_hajin(scenario):
     } <= isis
     hts = {p for p, s in states.items() if s.holder == "hts"}
     assert {"idlib", "jisr-al-shughur", "saraqib"} <= hts
+
+
+def test_the_bundled_data_stays_small():
+    """data/ holds under 2 MB besides the settlement layer (the world layer is package data)."""
+    data = Path(__file__).parent.parent / "data"
+    sizes = {
+        path.relative_to(data).as_posix(): path.stat().st_size
+        for path in data.rglob("*")
+        if path.is_file() and path.name != "settlements.geojson"
+    }
+    assert sum(sizes.values()) < 2_000_000, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
