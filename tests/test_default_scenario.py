@@ -248,6 +248,7 @@ def test_the_gazetteer_has_at_least_160_places(scenario):
         ("jamla", "2016-05-20", ("rebels", "held")),
         ("al-atarib", "2017-11", ("rebels", "held")),
         ("al-safira", "2016-06", ("syrian-gov", "held")),
+        ("tafas", "2017-11", ("rebels", "held")),
         ("jisr-al-shughur", "2017-07-23", ("hts", "held")),
         ("maarat-al-numan", "2015-01", ("rebels", "held")),
         ("douma", "2017-11", ("rebels", "besieged")),
