@@ -109,7 +109,7 @@ def main() -> None:
             f"{figure.sources[0].date} | {estimate:,.0f} | {error:+.0f}% |"
         )
     print(
-        f"\nmean absolute error over the six IHS release figures: {sum(errors) / len(errors):.0f}%"
+        f"\nmean absolute error over the six IHS release figures: {sum(errors) / len(errors):.1f}%"
     )
 
     print("\n### Other published figures\n")

@@ -72,8 +72,9 @@ def stages(scenario_path: str, period_text: str, out: str) -> None:
     from geomap.domain.dates import parse_period
     from geomap.products.map import draw_day, make_canvas, resolve
     from geomap.scenario.load import load_scenario
+    from geomap.scenario.project import Project
     from geomap.scenario.style import load_style
-    from geomap.territory.areas import estimate_on, territory_model
+    from geomap.territory.areas import estimate_on
 
     times: dict[str, float | str] = {}
 
@@ -95,10 +96,8 @@ def stages(scenario_path: str, period_text: str, out: str) -> None:
     style = load_style(scenario.style_path)
     day = scenario.timeline.as_of(parse_period(period_text))
     timed("resolve", lambda: resolve(scenario, day, style))
-    timed(
-        "territory",
-        lambda: estimate_on(scenario, territory_model(scenario), day),
-    )
+    project = Project.of(scenario)  # the model is built here and reused by the draw
+    timed("territory", lambda: estimate_on(scenario, project.territory, day))
 
     def draw():
         canvas = make_canvas(scenario, style)
@@ -193,7 +192,8 @@ def print_ratios(rows: list[dict]) -> None:
         ("render", "`render`", 2.5),
         ("render_warm", "`render`, cached", 2.5),
     ):
-        if isinstance(largest.get(key), float):
+        failed = largest.get(key.replace("_process", "").replace("_warm", "") + "_failed")
+        if isinstance(largest.get(key), float) and not failed:
             ratio = largest[key] / base
             print(f"{name}: {what} {ratio:.2f}x the bundled render (asked: <= {asked}x)")
     two, five = by_label.get("N=2000"), by_label.get("N=5000")

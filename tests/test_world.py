@@ -1,4 +1,4 @@
-"""The world layer that ships with geomap (data/world/, built by scripts/build_world.py)."""
+"""The world layer that ships with geomap (geomap/world/data/, built by scripts/build_world.py)."""
 
 from __future__ import annotations
 

