@@ -484,6 +484,47 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     assert len(list(out.glob("geomap-2015-*.png"))) == 12
 
 
+def test_the_contact_sheet_is_small_multiples_cropped_to_the_focus_countries(mini):
+    from geomap.products.contact import build_contact_sheet
+    from geomap.scenario.style import load_style
+
+    scenario = load_scenario(mini)
+    days = [date(2015, 1, 31), date(2016, 1, 31), date(2017, 10, 31), date(2017, 11, 30)]
+    figure = build_contact_sheet(scenario, load_style(scenario.style_path), days)
+    panels = figure.axes
+    assert [ax.get_gid() for ax in panels] == [f"panel-{d.isoformat()}" for d in days]
+    # one title, one legend and one credit line for the sheet; each panel only its date
+    assert [t.get_gid() for t in figure.texts] == ["title", "credit"]
+    assert len(figure.legends) == 1
+    assert all(ax.get_legend() is None for ax in panels)
+    dates = [[t.get_text() for t in ax.texts if t.get_gid() == "title"] for ax in panels]
+    assert dates == [
+        ["31 January 2015"],
+        ["31 January 2016"],
+        ["31 October 2017"],
+        ["30 November 2017"],
+    ]
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert "SDF / YPG" in legend and "Islamic State (ISIS)" in legend
+    # cropped to the focus country (AA: Alphaland), not the scenario's whole extent
+    from geomap.render.canvas import MapCanvas
+
+    full = MapCanvas(
+        style=load_style(None),
+        factions=scenario.factions,
+        basemap={},
+        projection=scenario.projection,
+        extent_lonlat=scenario.extent_lonlat,
+    )
+    assert np.ptp(panels[0].get_xlim()) < 0.8 * np.ptp(full.ax.get_xlim())
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    width, height = figure.bbox.width, figure.bbox.height
+    for text in [*figure.texts, *(t for ax in panels for t in ax.texts)]:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height
+
+
 @pytest.mark.parametrize(
     ("module", "options", "message"),
     [

@@ -1,14 +1,10 @@
-"""From a series of PNG frames: an animated GIF, an MP4 and a contact sheet (Pillow, ffmpeg)."""
+"""From a series of PNG frames: an animated GIF and an MP4 (Pillow, ffmpeg)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
-from geomap.domain.dates import long_date
-from geomap.errors import InputError, Location
 from geomap.output.files import CREATOR, write_atomically
 
 
@@ -176,60 +172,5 @@ def write_mp4(
             image = _open_rgb(path).crop((0, 0, *even))
             writer.send(np.ascontiguousarray(np.asarray(image)))
         writer.close()
-
-    return write_atomically(out, write)
-
-
-def _font(size_px: int):
-    from matplotlib import get_data_path
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(Path(get_data_path()) / "fonts/ttf/DejaVuSans.ttf"), size_px)
-
-
-def write_contact_sheet(
-    frames: Sequence[Path],
-    days: Sequence[date],
-    out: Path,
-    title: str,
-    columns: int | None = None,
-    thumb_width: int = 400,
-) -> Path:
-    """A grid of small dated maps on one page, each with its date underneath."""
-    from PIL import Image, ImageDraw
-
-    if not frames:
-        raise InputError.at(Location.of_file(out), "no frames for the contact sheet")
-    columns = columns or min(6, math.ceil(math.sqrt(len(frames))))
-    first = _open_rgb(frames[0])
-    thumb_height = round(first.height * thumb_width / first.width)
-    caption, margin, header = 26, 12, 56
-    rows = math.ceil(len(frames) / columns)
-    sheet = Image.new(
-        "RGB",
-        (
-            columns * (thumb_width + margin) + margin,
-            header + rows * (thumb_height + caption + margin) + margin,
-        ),
-        "white",
-    )
-    draw = ImageDraw.Draw(sheet)
-    draw.text((margin, 14), title, fill="#202020", font=_font(24))
-    label_font = _font(15)
-    for number, (path, day) in enumerate(zip(frames, days, strict=True)):
-        row, column = divmod(number, columns)
-        x = margin + column * (thumb_width + margin)
-        y = header + row * (thumb_height + caption + margin)
-        thumb = _open_rgb(path).resize((thumb_width, thumb_height), Image.Resampling.LANCZOS)
-        sheet.paste(thumb, (x, y))
-        draw.rectangle((x, y, x + thumb_width - 1, y + thumb_height - 1), outline="#999999")
-        draw.text((x + 2, y + thumb_height + 4), long_date(day), fill="#202020", font=label_font)
-
-    def write(temp: Path) -> None:
-        from PIL.PngImagePlugin import PngInfo
-
-        info = PngInfo()
-        info.add_text("Software", CREATOR)
-        sheet.save(temp, format="PNG", pnginfo=info, compress_level=6)
 
     return write_atomically(out, write)

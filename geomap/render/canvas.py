@@ -142,6 +142,7 @@ class MapCanvas:
         rect: tuple[float, float, float, float] = MAP_AXES,
         source_urls: Mapping[str, str] | None = None,
         places_lonlat: Sequence[tuple[float, float]] = (),
+        small_multiple: bool = False,
     ):
         """Draw the basemap into a new figure, or into ``rect`` of ``figure`` (a panel).
 
@@ -180,7 +181,16 @@ class MapCanvas:
             self.ax.set_ylim(y0, y1)
             self.ax.set_aspect("auto")
             self.legend = LegendLayer()
-            self.layers: list[Layer] = self.default_layers(basemap, focus_countries, attribution)
+            if small_multiple:  # one of many small maps sharing a legend and credits
+                self.layers: list[Layer] = [
+                    BasemapLayer(basemap, focus_countries),
+                    AreasLayer(),
+                    MarkersLayer(),
+                    LabelsLayer(),
+                    TitleLayer(),
+                ]
+            else:
+                self.layers = self.default_layers(basemap, focus_countries, attribution)
             # the scale bar and north arrow first: the legend's corner keeps clear of them
             furniture = (ScaleBarLayer, NorthArrowLayer)
             for layer in sorted(self.layers, key=lambda layer: not isinstance(layer, furniture)):
@@ -214,6 +224,8 @@ class MapCanvas:
 
     def legend_space_px(self) -> list[tuple[float, float, float, float]]:
         """Space kept free for the legend in the lower-left corner of the map."""
+        if self.legend not in self.layers:
+            return []
         return [self.legend.space_px(self)]
 
     def draw_attribution(self, attribution: str) -> None:

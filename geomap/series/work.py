@@ -90,7 +90,6 @@ def _extra_paths(folder: Path, days, animate, contact_sheet, report) -> dict[str
 
 
 def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi):
-    from geomap.output.animate import write_contact_sheet
     from geomap.output.formats import ANIMATION_FORMATS, FORMATS
 
     paths = [f.path for f in frames]
@@ -100,8 +99,9 @@ def _write_extras(scenario, style, frames, extras, frame_duration, size_px, dpi)
             keep = gif_colours(scenario, style)
             yield display_path(FORMATS[kind].write(paths, extras[kind], frame_duration, keep))
     if "contact-sheet" in extras:
-        title = f"{scenario.title}: {len(days)} maps, {days[0]} to {days[-1]}"
-        yield display_path(write_contact_sheet(paths, days, extras["contact-sheet"], title))
+        from geomap.products.contact import write_contact_sheet
+
+        yield display_path(write_contact_sheet(scenario, style, days, extras["contact-sheet"]))
     if "report" in extras:
         from geomap.products.pdf import write_report
 
