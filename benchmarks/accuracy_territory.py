@@ -48,7 +48,7 @@ def main() -> None:
 
     from geomap.scenario.load import load_scenario
     from geomap.territory.areas import estimate_on, territory_model
-    from geomap.territory.model import area_km2
+    from geomap.territory.measure import area_km2
 
     scenario = load_scenario(args.scenario)
     rules = scenario.territory

@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geomap.territory.model import area_km2, equal_area_crs
+from geomap.territory.measure import area_km2, equal_area_crs
 
 OGRINFO = shutil.which("ogrinfo")
 needs_ogrinfo = pytest.mark.skipif(

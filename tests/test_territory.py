@@ -17,15 +17,10 @@ from geomap.errors import InputError
 from geomap.scenario.load import load_scenario
 from geomap.scenario.settings import DEFAULT_PROJECTION
 from geomap.territory.areas import AREA_KEYS
-from geomap.territory.model import (
-    GRID_M,
-    Settlement,
-    TerritoryModel,
-    TerritoryRules,
-    area_km2,
-    equal_area_crs,
-    to_lonlat,
-)
+from geomap.territory.cells import GRID_M
+from geomap.territory.measure import area_km2, equal_area_crs, to_lonlat
+from geomap.territory.model import Settlement, TerritoryModel
+from geomap.territory.rules import TerritoryRules
 
 LCC = DEFAULT_PROJECTION
 EQUAL_AREA = equal_area_crs((36.0, 33.0, 42.0, 37.0))

@@ -67,7 +67,7 @@ def territory_rows(scenario, model, day: date) -> tuple[list[dict], list]:
     import shapely
 
     from geomap.territory.areas import estimate_on
-    from geomap.territory.model import to_lonlat
+    from geomap.territory.measure import to_lonlat
 
     territory = estimate_on(scenario, model, day)
     figures = model.areas_km2(territory)

@@ -41,7 +41,7 @@ from geomap.scenario.settings import (
     projection_of,
 )
 from geomap.scenario.snapshots import read_snapshot, snapshot_files
-from geomap.territory.model import TerritoryRules, territory_rules
+from geomap.territory.rules import TerritoryRules, territory_rules
 
 SCENARIO_KEYS = (
     "title",

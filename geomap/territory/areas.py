@@ -8,13 +8,8 @@ from datetime import date
 from typing import Any
 
 from geomap.scenario.load import Scenario
-from geomap.territory.model import (
-    FactionArea,
-    Settlement,
-    Territory,
-    TerritoryModel,
-    equal_area_crs,
-)
+from geomap.territory.measure import FactionArea, equal_area_crs
+from geomap.territory.model import Settlement, Territory, TerritoryModel
 
 AREA_KEYS = (
     "date",

@@ -28,139 +28,31 @@ projection after going back to longitude/latitude (:func:`area_km2`), not in the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPoint, Point, box
+from shapely.geometry import Point, box
 
 from geomap.domain.model import Place, PlaceState
-from geomap.domain.projection import project_geometry, project_xy
-from geomap.errors import Location, ProblemLog
-from geomap.io.schema import check_keys, did_you_mean, expect_map, type_name
-from geomap.scenario.places import KINDS
-
-GRID_M = 10.0
-"""Every output vertex lies on this grid (metres): fixed precision keeps frames identical."""
+from geomap.domain.projection import project_geometry
+from geomap.territory.cells import (
+    GRID_M,
+    UnionCache,
+    lattice,
+    lonlat_bounds,
+    place_xy,
+    polygonal,
+    voronoi_cells,
+)
+from geomap.territory.measure import FactionArea, areas_in, equal_area_crs, people_in
+from geomap.territory.rules import TerritoryRules
 
 AREA_KINDS = ("zone", "province")
 """Kinds of place that, drawn as polygons, assert an area directly."""
 
-DEFAULT_REACH_KM: dict[str, tuple[float, ...]] = {}
-"""How far (km) a sourced place speaks for the ground around it, by kind; entry *i* is for rank
-*i + 1* and the last entry holds for every higher rank. Empty: every kind has
-``default_reach_km``."""
-
-TERRITORY_KEYS = ("reach_km", "default_reach_km", "besieged_core", "lattice_km", "front_ratio")
 _DISC_SEGMENTS = 16  # quarter-circle segments of a besieged core (64-gon)
-
-
-@dataclass(frozen=True)
-class TerritoryRules:
-    """The knobs of the estimate, read from the scenario's optional ``territory:`` section."""
-
-    reach_km: Mapping[str, tuple[float, ...]] = field(
-        default_factory=lambda: dict(DEFAULT_REACH_KM)
-    )
-    default_reach_km: float = 40.0
-    besieged_core: float = 1 / 3
-    lattice_km: float = 15.0
-    front_ratio: float = 2.0
-
-    def reach_m(self, kind: str, rank: int) -> float:
-        """The reach of a place of ``kind`` and ``rank``, in metres."""
-        values = self.reach_km.get(kind)
-        if not values:
-            return self.default_reach_km * 1000.0
-        return values[min(max(rank, 1), len(values)) - 1] * 1000.0
-
-
-def territory_rules(value: Any, log: ProblemLog, fallback: Location | None) -> TerritoryRules:
-    """Rules from a scenario's ``territory:`` mapping (None gives the defaults); problems go to
-    ``log`` with their locations."""
-    rules = TerritoryRules()
-    if value is None:
-        return rules
-    mapping = expect_map(value, log, fallback, "'territory'")
-    if mapping is None:
-        return rules
-    check_keys(mapping, TERRITORY_KEYS, log, "territory")
-    reach = dict(rules.reach_km)
-    default_reach = rules.default_reach_km
-    core = rules.besieged_core
-    lattice, ratio = rules.lattice_km, rules.front_ratio
-    for key in ("lattice_km", "front_ratio"):
-        if key in mapping:
-            raw = mapping[key]
-            where = getattr(raw, "loc", _loc(mapping, key, fallback))
-            try:
-                number = float(raw)
-            except (TypeError, ValueError):
-                log.add(where, f"territory.{key} must be a number, not {type_name(raw)}")
-                continue
-            if key == "lattice_km":
-                if not 1 <= number <= 1000:
-                    log.add(where, "territory.lattice_km must be between 1 and 1000 (km)")
-                else:
-                    lattice = number
-            elif not 1 < number <= 100:
-                log.add(where, "territory.front_ratio must be more than 1 (and at most 100)")
-            else:
-                ratio = number
-    if "reach_km" in mapping:
-        where = _loc(mapping, "reach_km", fallback)
-        entries = expect_map(mapping["reach_km"], log, where, "'territory.reach_km'")
-        for kind, raw in (entries or {}).items():
-            kind_loc = _loc(entries, kind, where)
-            if kind not in KINDS:
-                log.add(
-                    kind_loc,
-                    f"unknown kind '{kind}' in territory.reach_km{did_you_mean(kind, KINDS)}",
-                )
-                continue
-            items = raw if isinstance(raw, list) else [raw]
-            numbers = _positive_numbers(items, log, getattr(raw, "loc", kind_loc), kind)
-            if numbers:
-                reach[kind] = tuple(numbers)
-    if "default_reach_km" in mapping:
-        raw = mapping["default_reach_km"]
-        numbers = _positive_numbers(
-            [raw], log, getattr(raw, "loc", _loc(mapping, "default_reach_km", fallback)), "default"
-        )
-        if numbers:
-            default_reach = numbers[0]
-    if "besieged_core" in mapping:
-        raw = mapping["besieged_core"]
-        where = getattr(raw, "loc", _loc(mapping, "besieged_core", fallback))
-        try:
-            core = float(raw)
-        except (TypeError, ValueError):
-            log.add(where, f"territory.besieged_core must be a number, not {type_name(raw)}")
-        else:
-            if not 0 < core < 1:
-                log.add(
-                    where, "territory.besieged_core must be between 0 and 1 (a share of the reach)"
-                )
-                core = rules.besieged_core
-    return TerritoryRules(reach, default_reach, core, lattice, ratio)
-
-
-def _loc(mapping: Any, key: str, fallback: Location | None) -> Location | None:
-    return mapping.key_loc(key) if hasattr(mapping, "key_loc") else fallback
-
-
-def _positive_numbers(items: list, log: ProblemLog, where, kind: str) -> list[float]:
-    try:
-        numbers = [float(item) for item in items]
-    except (TypeError, ValueError):
-        log.add(where, f"reach of '{kind}' must be a number of km or a list of them (by rank)")
-        return []
-    if not numbers or any(not np.isfinite(n) or n <= 0 for n in numbers):
-        log.add(where, f"reach of '{kind}' must be positive km")
-        return []
-    return numbers
 
 
 @dataclass(frozen=True)
@@ -217,7 +109,7 @@ class _Country:
         self.places = places  # place id of each sourced seed (the first len(places) seeds)
         self.reaches = reaches  # reach (m) of each sourced seed
         self.points = shapely.points(xy)
-        self.cells = _voronoi_cells(xy, outline)
+        self.cells = voronoi_cells(xy, outline)
         # Cells that share their edges exactly are unioned as a coverage (30 times faster);
         # checked once, and an overlay union on the grid is used if they do not.
         present = [cell for cell in self.cells if cell is not None and not cell.is_empty]
@@ -246,9 +138,10 @@ class TerritoryModel:
         self.places = places
         self.projection = projection
         self.rules = rules or TerritoryRules()
-        self.equal_area = equal_area or equal_area_crs(_lonlat_bounds(places.values()))
+        self._unions = UnionCache()
+        self.equal_area = equal_area or equal_area_crs(lonlat_bounds(places.values()))
         outlines = {
-            code: _polygonal(shapely.set_precision(shapely.make_valid(geometry), GRID_M))
+            code: polygonal(shapely.set_precision(shapely.make_valid(geometry), GRID_M))
             for code, geometry in sorted((countries or {}).items())
         }
         self.countries = outlines
@@ -295,7 +188,7 @@ class TerritoryModel:
     # ------------------------------------------------------------------ set-up
     def _frame(self, places: list[Place], extra: np.ndarray):
         """Without countries: a frame around everything, one lattice step beyond it."""
-        xy = [_place_xy(self.projection, places)] if places else []
+        xy = [place_xy(self.projection, places)] if places else []
         if len(extra):
             xy.append(extra)
         if not xy:
@@ -308,7 +201,7 @@ class TerritoryModel:
     def _country(self, code, outline, places: list[Place], settled_xy: np.ndarray) -> _Country:
         """Seeds of one country: sourced places (one per distinct position, by rank then id),
         settlements not on a place, and the desert lattice where neither is near."""
-        xy = _place_xy(self.projection, places) if places else np.zeros((0, 2))
+        xy = place_xy(self.projection, places) if places else np.zeros((0, 2))
         owners: dict[tuple[float, float], Place] = {}
         for place, (px, py) in zip(places, xy, strict=True):
             key = (float(px), float(py))
@@ -324,8 +217,8 @@ class TerritoryModel:
                 extra.append(key)
         extra.sort()
         seeds = np.array(positions + extra, dtype=float).reshape(-1, 2)
-        lattice = _lattice(outline, seeds, self.rules.lattice_km * 1000.0)
-        seeds = np.vstack([seeds, lattice]) if len(lattice) else seeds
+        desert = lattice(outline, seeds, self.rules.lattice_km * 1000.0)
+        seeds = np.vstack([seeds, desert]) if len(desert) else seeds
         reaches = np.array(
             [self.rules.reach_m(owners[p].kind, owners[p].rank) for p in positions], dtype=float
         )
@@ -340,7 +233,7 @@ class TerritoryModel:
             if outline is None:
                 return shapely.Polygon()
             zone = shapely.intersection(zone, outline, grid_size=GRID_M)
-        return _polygonal(zone)
+        return polygonal(zone)
 
     def _besieged(self, country: _Country, index: int, part: str):
         """The core (``part`` "core") or ring of a besieged place's cell, made once."""
@@ -352,9 +245,9 @@ class TerritoryModel:
                 shapely.buffer(centre, radius, quad_segs=_DISC_SEGMENTS), GRID_M
             )
             cell = country.cells[index]
-            core = _polygonal(shapely.intersection(cell, disc, grid_size=GRID_M))
+            core = polygonal(shapely.intersection(cell, disc, grid_size=GRID_M))
             country.pieces[(index, "core")] = core
-            country.pieces[(index, "ring")] = _polygonal(
+            country.pieces[(index, "ring")] = polygonal(
                 shapely.difference(cell, core, grid_size=GRID_M)
             )
         return country.pieces[key]
@@ -378,8 +271,8 @@ class TerritoryModel:
             state = states.get(zone.place_id)
             if state is None or not state.known:
                 continue
-            geometry = _polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
-            claimed = _polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
+            geometry = polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
+            claimed = polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
             if state.status == "contested" and state.by and state.by != state.holder:
                 zone_contested.setdefault((state.holder, state.by), []).append(geometry)
             else:  # a besieged zone stays its holder's: the siege ring is not in the data
@@ -394,7 +287,7 @@ class TerritoryModel:
         result_held: dict[str, Any] = {}
         result_contested: dict[tuple[str, str], Any] = {}
         for key, geometry in zip(
-            [key for key, _ in classes], self._disjoint_cached([g for _, g in classes]), strict=True
+            [key for key, _ in classes], self._unions.disjoint([g for _, g in classes]), strict=True
         ):
             if geometry.is_empty or geometry.area < GRID_M * GRID_M:
                 continue
@@ -468,329 +361,33 @@ class TerritoryModel:
         exact = country.is_coverage
         held_union = {}
         for key in sorted(set(held) | set(pieces)):
-            union = self._union_of_cells(held.get(key, []), exact)
+            union = self._unions.union(held.get(key, []), exact)
             if key in pieces:
-                union = self._union_of_cells([union, *pieces[key]])
+                union = self._unions.union([union, *pieces[key]])
             held_union[key] = union
         contested_union = {
-            key: self._union_of_cells(cells, exact) for key, cells in sorted(contested.items())
+            key: self._unions.union(cells, exact) for key, cells in sorted(contested.items())
         }
         assigned = [cell for cells in (*held.values(), *contested.values()) for cell in cells]
-        covered = self._union_of_cells(assigned + besieged_cells, exact)
-        held_union = self._enclosed(country, held_union, contested_union, covered)
+        covered = self._unions.union(assigned + besieged_cells, exact)
+        held_union = self._unions.enclosed(
+            country.code, country.outline, held_union, contested_union, covered
+        )
         return held_union, contested_union
 
-    def _enclosed(self, country: _Country, held: dict, contested: dict, covered) -> dict:
-        """``held`` plus rule 4: each piece of unclear ground whose edge meets the ground of one
-        side only (a contested front counts for both of its sides; the border for none) goes to
-        that side. Remembered by its inputs, like the unions."""
-        if not held:
-            return held
-        cache = self.__dict__.setdefault("_enclosures", {})
-        key = (country.code, *(id(g) for g in held.values()), *(id(g) for g in contested.values()))
-        if key in cache:
-            return cache[key][1]
-        rest = _polygonal(shapely.difference(country.outline, covered, grid_size=GRID_M))
-        gains: dict[str, list] = {}
-        # a contested front touching the piece brings both of its sides
-        keys = [(side,) for side in sorted(held)] + sorted(contested)
-        tree = shapely.STRtree([held[k[0]] if len(k) == 1 else contested[k] for k in keys])
-        for part in shapely.get_parts(rest):
-            if part.area < GRID_M * GRID_M:
-                continue
-            touching = {side for i in tree.query(part, predicate="intersects") for side in keys[i]}
-            if len(touching) == 1:
-                (side,) = touching
-                if side in held:
-                    gains.setdefault(side, []).append(part)
-        result = dict(held)
-        for side, parts in gains.items():
-            result[side] = _polygonal(shapely.union_all([held[side], *parts], grid_size=GRID_M))
-        if len(cache) >= 256:
-            cache.clear()
-        cache[key] = (list(held.values()) + list(contested.values()), result)
-        return result
-
     def _merge(self, parts: list, zones: list, claimed):
-        merged = parts[0] if len(parts) == 1 else self._union_of_cells(parts)
+        merged = parts[0] if len(parts) == 1 else self._unions.union(parts)
         if not claimed.is_empty and not merged.is_empty:
-            merged = _polygonal(shapely.difference(merged, claimed, grid_size=GRID_M))
+            merged = polygonal(shapely.difference(merged, claimed, grid_size=GRID_M))
         if zones:
-            merged = _polygonal(shapely.union_all([merged, *zones], grid_size=GRID_M))
+            merged = polygonal(shapely.union_all([merged, *zones], grid_size=GRID_M))
         return merged
-
-    def _disjoint_cached(self, geometries: list) -> list:
-        """:func:`_disjoint_geometries` then normalised, remembered by its inputs: the unions are
-        cached, so an unchanged set of classes gives the very same input objects."""
-        cache = self.__dict__.setdefault("_disjoint", {})
-        key = tuple(id(g) for g in geometries)
-        if key not in cache:
-            if len(cache) >= 256:
-                cache.clear()
-            cache[key] = (
-                list(geometries),  # keeps the inputs alive, so their ids stay unique
-                # twice: a cut on the grid can leave a sliver of a few grid cells behind
-                [
-                    shapely.normalize(g)
-                    for g in _disjoint_geometries(_disjoint_geometries(geometries))
-                ],
-            )
-        return cache[key][1]
-
-    def _union_of_cells(self, cells: list, coverage: bool = False):
-        """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
-        next most factions hold the same cells, and the union is the costly step of an
-        estimate. ``coverage``: the cells are known to share their edges exactly (Voronoi cells
-        of one country), so the fast coverage union is exact."""
-        cells = [cell for cell in cells if not cell.is_empty]
-        if not cells:
-            return shapely.Polygon()
-        cache = self.__dict__.setdefault("_unions", {})
-        key = tuple(sorted(id(cell) for cell in cells))
-        if key not in cache:
-            if len(cache) >= 512:
-                cache.clear()
-            if coverage:
-                # snapped again: along the country's outline the coverage union can cut a
-                # corner by a sliver that the grid puts back
-                union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
-            else:
-                union = shapely.union_all(cells, grid_size=GRID_M)
-            cache[key] = (cells, _polygonal(union))
-        return cache[key][1]
 
     # ------------------------------------------------------------------ areas and people
     def areas_km2(self, territory: Territory, country: str | None = None) -> dict[str, FactionArea]:
-        """Held and contested km² and people of every faction present, measured in
-        ``self.equal_area``; with ``country``, only inside that country's outline."""
-        if country is not None:
-            outline = self.countries.get(country, shapely.Polygon())
-            territory = Territory(
-                {
-                    k: _polygonal(shapely.intersection(g, outline, grid_size=GRID_M))
-                    for k, g in territory.held.items()
-                },
-                {
-                    k: _polygonal(shapely.intersection(g, outline, grid_size=GRID_M))
-                    for k, g in territory.contested.items()
-                },
-            )
-        people = self.people(territory, country)
-        areas = faction_areas(territory, self.projection, self.equal_area, people)
-        if country is not None:  # only the factions with ground or people in that country
-            areas = {f: a for f, a in areas.items() if a.held_km2 or a.contested_km2}
-        return areas
+        """Held and contested km² and people of every faction present (see :func:`areas_in`)."""
+        return areas_in(self, territory, country)
 
     def people(self, territory: Territory, country: str | None = None) -> dict:
-        """Population of the settlements inside each class (a faction, or (holder, attacker)),
-        optionally only the settlements of ``country``."""
-        if not len(self._people):
-            return {}
-        xy = self._settlement_xy
-        people = self._people
-        if country is not None:
-            mask = self._settlement_country == country
-            xy, people = xy[mask], people[mask]
-        result: dict = {}
-        for key, geometry in [*territory.held.items(), *territory.contested.items()]:
-            if geometry.is_empty or not len(xy):
-                continue
-            # a settlement on an edge counts for the class that covers it (intersects)
-            inside = shapely.intersects_xy(geometry, xy[:, 0], xy[:, 1])
-            if inside.any():
-                result[key] = float(people[inside].sum())
-        return result
-
-
-@dataclass(frozen=True)
-class FactionArea:
-    """Ground and people of one faction on one day; contested ground (and the people on it)
-    counts half towards ``area_km2`` (``population``)."""
-
-    faction: str
-    held_km2: float
-    contested_km2: float
-    held_people: float = 0.0
-    contested_people: float = 0.0
-
-    @property
-    def area_km2(self) -> float:
-        return self.held_km2 + self.contested_km2 / 2
-
-    @property
-    def population(self) -> float:
-        return self.held_people + self.contested_people / 2
-
-
-def faction_areas(
-    territory: Territory, projection: str, equal_area: str, people: Mapping | None = None
-) -> dict[str, FactionArea]:
-    """Held and contested km² (and people) per faction (contested ground counts for both)."""
-    people = people or {}
-    held = {f: area_km2(g, projection, equal_area) for f, g in territory.held.items()}
-    contested: dict[str, float] = {}
-    contested_people: dict[str, float] = {}
-    for (holder, by), geometry in territory.contested.items():
-        km2 = area_km2(geometry, projection, equal_area)
-        for faction in (holder, by):
-            contested[faction] = contested.get(faction, 0.0) + km2
-            contested_people[faction] = contested_people.get(faction, 0.0) + people.get(
-                (holder, by), 0.0
-            )
-    return {
-        faction: FactionArea(
-            faction,
-            held.get(faction, 0.0),
-            contested.get(faction, 0.0),
-            people.get(faction, 0.0),
-            contested_people.get(faction, 0.0),
-        )
-        for faction in territory.factions
-    }
-
-
-def equal_area_crs(extent_lonlat: tuple[float, float, float, float]) -> str:
-    """A Lambert azimuthal equal-area projection centred on ``extent_lonlat``."""
-    west, south, east, north = extent_lonlat
-    return (
-        f"+proj=laea +lat_0={(south + north) / 2:.4f} +lon_0={(west + east) / 2:.4f} "
-        "+datum=WGS84 +units=m +no_defs"
-    )
-
-
-@lru_cache(maxsize=8)
-def _transformers(projection: str, equal_area: str):
-    from pyproj import Transformer
-
-    return (
-        Transformer.from_crs(projection, "EPSG:4326", always_xy=True),
-        Transformer.from_crs("EPSG:4326", equal_area, always_xy=True),
-    )
-
-
-def to_lonlat(geometry, projection: str, densify_m: float = 2000.0):
-    """A geometry from the map's plane back to longitude/latitude, its straight edges densified
-    first (a straight edge in the plane is a curve in any other projection)."""
-    to_geographic, _ = _transformers(projection, "EPSG:4326")
-    return _transform(shapely.segmentize(geometry, densify_m), to_geographic)
-
-
-def area_km2(geometry, projection: str, equal_area: str, densify_m: float = 2000.0) -> float:
-    """The area of a geometry given in map metres, measured in ``equal_area`` via lon/lat."""
-    if geometry is None or geometry.is_empty:
-        return 0.0
-    to_geographic, to_equal_area = _transformers(projection, equal_area)
-    lonlat = _transform(shapely.segmentize(geometry, densify_m), to_geographic)
-    return float(_transform(lonlat, to_equal_area).area) / 1e6
-
-
-def _transform(geometry, transformer):
-    def apply(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geometry, apply)
-
-
-def _disjoint_geometries(geometries: list) -> list:
-    """The geometries, each less whatever earlier ones already cover.
-
-    Overlay on a fixed grid rounds every new vertex, so two pieces that meet along an edge can
-    overlap by a sliver (up to ~0.1 km² on real outlines); earlier pieces keep such slivers.
-    Only pairs whose interiors meet are cut, so the common case costs a predicate per pair.
-    """
-    result: list = []
-    tree_bounds = [g.bounds if not g.is_empty else None for g in geometries]
-    for index, geometry in enumerate(geometries):
-        if not geometry.is_empty:
-            x0, y0, x1, y1 = tree_bounds[index]
-            for earlier, bounds in zip(result, tree_bounds[:index], strict=True):
-                if (
-                    bounds is None
-                    or bounds[0] > x1
-                    or bounds[2] < x0
-                    or bounds[1] > y1
-                    or bounds[3] < y0
-                    or not shapely.relate_pattern(geometry, earlier, "T********")
-                ):
-                    continue
-                geometry = _polygonal(shapely.difference(geometry, earlier, grid_size=GRID_M))
-                if geometry.is_empty:
-                    break
-        result.append(geometry)
-    return result
-
-
-def _place_xy(projection: str, places: list[Place]) -> np.ndarray:
-    """Positions of point places in map metres, on the grid."""
-    x, y = project_xy(projection, [p.lonlat[0] for p in places], [p.lonlat[1] for p in places])
-    return np.column_stack([np.round(x / GRID_M) * GRID_M, np.round(y / GRID_M) * GRID_M])
-
-
-def _lattice(outline, seeds: np.ndarray, step: float) -> np.ndarray:
-    """Desert seeds: a triangular lattice of spacing ``step`` anchored at the plane's origin (so
-    it does not move when places change), its points inside ``outline`` farther than ``step``
-    from every seed."""
-    if outline.is_empty:
-        return np.zeros((0, 2))
-    x0, y0, x1, y1 = outline.bounds
-    row_step = step * np.sqrt(3) / 2
-    rows = np.arange(np.floor(y0 / row_step), np.ceil(y1 / row_step) + 1)
-    columns = np.arange(np.floor(x0 / step) - 1, np.ceil(x1 / step) + 1)
-    gx, gy = np.meshgrid(columns * step, rows * row_step)
-    gx = gx + (rows[:, None] % 2) * step / 2
-    grid = np.round(np.column_stack([gx.ravel(), gy.ravel()]) / GRID_M) * GRID_M
-    grid = grid[shapely.contains_xy(outline, grid[:, 0], grid[:, 1])]
-    if len(seeds) and len(grid):
-        tree = shapely.STRtree(shapely.points(seeds))
-        _, far = tree.query_nearest(shapely.points(grid), return_distance=True, all_matches=False)
-        grid = grid[far > step]
-    return grid
-
-
-def _voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
-    """The Voronoi cell of each position (in order) cut to ``outline``, polygons on the grid."""
-    cells = np.empty(len(xy), dtype=object)
-    if len(xy) == 0:
-        return cells
-    if len(xy) == 1:
-        cells[0] = outline
-        return cells
-    x0, y0, x1, y1 = outline.bounds
-    size = max(x1 - x0, y1 - y0, float(np.ptp(xy[:, 0])), float(np.ptp(xy[:, 1])), 1.0)
-    frame = box(
-        min(x0, xy[:, 0].min()) - size,
-        min(y0, xy[:, 1].min()) - size,
-        max(x1, xy[:, 0].max()) + size,
-        max(y1, xy[:, 1].max()) + size,
-    )
-    diagram = shapely.voronoi_polygons(MultiPoint(xy), extend_to=frame, ordered=True)
-    parts = shapely.set_precision(shapely.get_parts(diagram), GRID_M)
-    clipped = shapely.intersection(parts, outline, grid_size=GRID_M)
-    for index, cell in enumerate(clipped):
-        cells[index] = _polygonal(cell)
-    return cells
-
-
-def _polygonal(geometry):
-    """Only the polygons of a geometry (overlays may leave stray lines or points)."""
-    if geometry is None or geometry.is_empty:
-        return shapely.Polygon()
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        return geometry
-    parts = [
-        part
-        for part in shapely.get_parts(geometry)
-        if part.geom_type in ("Polygon", "MultiPolygon") and not part.is_empty
-    ]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts, grid_size=GRID_M)
-
-
-def _lonlat_bounds(places: Iterable[Place]) -> tuple[float, float, float, float]:
-    points = [p.lonlat for p in places]
-    if not points:
-        return (-1.0, -1.0, 1.0, 1.0)
-    lons, lats = zip(*points, strict=True)
-    return (min(lons), min(lats), max(lons), max(lats))
+        """Population of the settlements inside each class (see :func:`people_in`)."""
+        return people_in(self, territory, country)

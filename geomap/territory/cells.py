@@ -1,0 +1,204 @@
+"""Cells and overlays of the territory estimate, in the map's plane (metres), on a fixed grid.
+
+Pure shapely and numpy: Voronoi cells of the seeds cut to a country, the desert lattice, the
+polygon-only overlays, and the cache of unions that keeps a series of estimates cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPoint, box
+
+from geomap.domain.model import Place
+from geomap.domain.projection import project_xy
+
+GRID_M = 10.0
+"""Every output vertex lies on this grid (metres): fixed precision keeps frames identical."""
+
+
+def disjoint_geometries(geometries: list) -> list:
+    """The geometries, each less whatever earlier ones already cover.
+
+    Overlay on a fixed grid rounds every new vertex, so two pieces that meet along an edge can
+    overlap by a sliver (up to ~0.1 km² on real outlines); earlier pieces keep such slivers.
+    Only pairs whose interiors meet are cut, so the common case costs a predicate per pair.
+    """
+    result: list = []
+    tree_bounds = [g.bounds if not g.is_empty else None for g in geometries]
+    for index, geometry in enumerate(geometries):
+        if not geometry.is_empty:
+            x0, y0, x1, y1 = tree_bounds[index]
+            for earlier, bounds in zip(result, tree_bounds[:index], strict=True):
+                if (
+                    bounds is None
+                    or bounds[0] > x1
+                    or bounds[2] < x0
+                    or bounds[1] > y1
+                    or bounds[3] < y0
+                    or not shapely.relate_pattern(geometry, earlier, "T********")
+                ):
+                    continue
+                geometry = polygonal(shapely.difference(geometry, earlier, grid_size=GRID_M))
+                if geometry.is_empty:
+                    break
+        result.append(geometry)
+    return result
+
+
+def place_xy(projection: str, places: list[Place]) -> np.ndarray:
+    """Positions of point places in map metres, on the grid."""
+    x, y = project_xy(projection, [p.lonlat[0] for p in places], [p.lonlat[1] for p in places])
+    return np.column_stack([np.round(x / GRID_M) * GRID_M, np.round(y / GRID_M) * GRID_M])
+
+
+def lattice(outline, seeds: np.ndarray, step: float) -> np.ndarray:
+    """Desert seeds: a triangular lattice of spacing ``step`` anchored at the plane's origin (so
+    it does not move when places change), its points inside ``outline`` farther than ``step``
+    from every seed."""
+    if outline.is_empty:
+        return np.zeros((0, 2))
+    x0, y0, x1, y1 = outline.bounds
+    row_step = step * np.sqrt(3) / 2
+    rows = np.arange(np.floor(y0 / row_step), np.ceil(y1 / row_step) + 1)
+    columns = np.arange(np.floor(x0 / step) - 1, np.ceil(x1 / step) + 1)
+    gx, gy = np.meshgrid(columns * step, rows * row_step)
+    gx = gx + (rows[:, None] % 2) * step / 2
+    grid = np.round(np.column_stack([gx.ravel(), gy.ravel()]) / GRID_M) * GRID_M
+    grid = grid[shapely.contains_xy(outline, grid[:, 0], grid[:, 1])]
+    if len(seeds) and len(grid):
+        tree = shapely.STRtree(shapely.points(seeds))
+        _, far = tree.query_nearest(shapely.points(grid), return_distance=True, all_matches=False)
+        grid = grid[far > step]
+    return grid
+
+
+def voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
+    """The Voronoi cell of each position (in order) cut to ``outline``, polygons on the grid."""
+    cells = np.empty(len(xy), dtype=object)
+    if len(xy) == 0:
+        return cells
+    if len(xy) == 1:
+        cells[0] = outline
+        return cells
+    x0, y0, x1, y1 = outline.bounds
+    size = max(x1 - x0, y1 - y0, float(np.ptp(xy[:, 0])), float(np.ptp(xy[:, 1])), 1.0)
+    frame = box(
+        min(x0, xy[:, 0].min()) - size,
+        min(y0, xy[:, 1].min()) - size,
+        max(x1, xy[:, 0].max()) + size,
+        max(y1, xy[:, 1].max()) + size,
+    )
+    diagram = shapely.voronoi_polygons(MultiPoint(xy), extend_to=frame, ordered=True)
+    parts = shapely.set_precision(shapely.get_parts(diagram), GRID_M)
+    clipped = shapely.intersection(parts, outline, grid_size=GRID_M)
+    for index, cell in enumerate(clipped):
+        cells[index] = polygonal(cell)
+    return cells
+
+
+def polygonal(geometry):
+    """Only the polygons of a geometry (overlays may leave stray lines or points)."""
+    if geometry is None or geometry.is_empty:
+        return shapely.Polygon()
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [
+        part
+        for part in shapely.get_parts(geometry)
+        if part.geom_type in ("Polygon", "MultiPolygon") and not part.is_empty
+    ]
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(parts, grid_size=GRID_M)
+
+
+def lonlat_bounds(places: Iterable[Place]) -> tuple[float, float, float, float]:
+    points = [p.lonlat for p in places]
+    if not points:
+        return (-1.0, -1.0, 1.0, 1.0)
+    lons, lats = zip(*points, strict=True)
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+class UnionCache:
+    """The costly overlays of an estimate, remembered by the identity of their inputs: from one
+    frame of a series to the next most classes hold the same cells, so most unions repeat."""
+
+    def __init__(self) -> None:
+        self._unions: dict = {}
+        self._disjoint: dict = {}
+        self._enclosures: dict = {}
+
+    def union(self, cells: list, coverage: bool = False):
+        """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
+        next most factions hold the same cells, and the union is the costly step of an
+        estimate. ``coverage``: the cells are known to share their edges exactly (Voronoi cells
+        of one country), so the fast coverage union is exact."""
+        cells = [cell for cell in cells if not cell.is_empty]
+        if not cells:
+            return shapely.Polygon()
+        cache = self._unions
+        key = tuple(sorted(id(cell) for cell in cells))
+        if key not in cache:
+            if len(cache) >= 512:
+                cache.clear()
+            if coverage:
+                # snapped again: along the country's outline the coverage union can cut a
+                # corner by a sliver that the grid puts back
+                union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
+            else:
+                union = shapely.union_all(cells, grid_size=GRID_M)
+            cache[key] = (cells, polygonal(union))
+        return cache[key][1]
+
+    def disjoint(self, geometries: list) -> list:
+        """:func:`disjoint_geometries` then normalised, remembered by its inputs: the unions are
+        cached, so an unchanged set of classes gives the very same input objects."""
+        cache = self._disjoint
+        key = tuple(id(g) for g in geometries)
+        if key not in cache:
+            if len(cache) >= 256:
+                cache.clear()
+            cache[key] = (
+                list(geometries),  # keeps the inputs alive, so their ids stay unique
+                # twice: a cut on the grid can leave a sliver of a few grid cells behind
+                [
+                    shapely.normalize(g)
+                    for g in disjoint_geometries(disjoint_geometries(geometries))
+                ],
+            )
+        return cache[key][1]
+
+    def enclosed(self, code, outline, held: dict, contested: dict, covered) -> dict:
+        """``held`` plus rule 4: each piece of unclear ground whose edge meets the ground of one
+        side only (a contested front counts for both of its sides; the border for none) goes to
+        that side. Remembered by its inputs, like the unions."""
+        if not held:
+            return held
+        cache = self._enclosures
+        key = (code, *(id(g) for g in held.values()), *(id(g) for g in contested.values()))
+        if key in cache:
+            return cache[key][1]
+        rest = polygonal(shapely.difference(outline, covered, grid_size=GRID_M))
+        gains: dict[str, list] = {}
+        # a contested front touching the piece brings both of its sides
+        keys = [(side,) for side in sorted(held)] + sorted(contested)
+        tree = shapely.STRtree([held[k[0]] if len(k) == 1 else contested[k] for k in keys])
+        for part in shapely.get_parts(rest):
+            if part.area < GRID_M * GRID_M:
+                continue
+            touching = {side for i in tree.query(part, predicate="intersects") for side in keys[i]}
+            if len(touching) == 1:
+                (side,) = touching
+                if side in held:
+                    gains.setdefault(side, []).append(part)
+        result = dict(held)
+        for side, parts in gains.items():
+            result[side] = polygonal(shapely.union_all([held[side], *parts], grid_size=GRID_M))
+        if len(cache) >= 256:
+            cache.clear()
+        cache[key] = (list(held.values()) + list(contested.values()), result)
+        return result
