@@ -188,3 +188,23 @@ def test_chart_charts_the_scenarios_first_faction_by_default(run, mini):
     result = run("chart", "--from", "2015-01", "--to", "2017-11", "-s", mini)
     assert result.exit_code == 0, result.output
     assert result.stdout == "geomap-area-sdf-2015-01-31-2017-11-30.png\n"
+
+
+def test_a_long_credit_line_is_broken_between_sentences_not_cut_at_the_edge():
+    from geomap.products.chart import faction_chart
+    from geomap.scenario.resources import default_scenario_path
+    from geomap.scenario.style import load_style
+
+    scenario = load_scenario(default_scenario_path())
+    days = [date(2014, 6, 30), date(2015, 12, 31), date(2017, 11, 30)]
+    figure = faction_chart(scenario, days, "isis", load_style(scenario.style_path))
+    credit = next(t for t in figure.texts if t.get_gid() == "credit")
+    renderer = figure.canvas.get_renderer()
+    box = credit.get_window_extent(renderer)
+    assert "\n" in credit.get_text()  # the default credit names a dozen publishers
+    assert credit.get_text().splitlines()[0].startswith("Estimate: geomap")
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+    assert box.y0 >= 0 and box.y1 <= figure.bbox.height
+    for other in figure.texts:  # no other text of the figure is cut either
+        extent = other.get_window_extent(renderer)
+        assert extent.x0 >= 0 and extent.x1 <= figure.bbox.width, other.get_text()

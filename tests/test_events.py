@@ -101,6 +101,21 @@ def test_the_reports_changes_of_hands_list_every_event(scenario):
     assert len(row_dates) == len(event_records(scenario, PEAK, END))
 
 
+def test_a_long_change_in_the_report_never_runs_into_the_sources_column(scenario):
+    from geomap.products.pdf import SOURCES_X, _change_pages
+
+    pages = _change_pages(scenario, load_style(None), [PEAK, END])
+    checked = 0
+    for page in pages:
+        renderer = page.canvas.get_renderer()
+        limit = page.bbox.width * SOURCES_X
+        for text in page.texts:
+            if text.get_gid() == "change-0.3":
+                assert text.get_window_extent(renderer).x1 < limit, text.get_text()
+                checked += 1
+    assert checked == len(event_records(scenario, PEAK, END))
+
+
 def test_the_comparison_lists_events_and_rings_every_place_that_changed(scenario):
     from geomap.products.compare import build_comparison
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from geomap.render.canvas import new_figure, rc_params, save_figure
+from geomap.render.furniture import fit_width
 from geomap.render.symbology import area_fill_colour
 from geomap.scenario.milestones import Milestone
 from geomap.scenario.style import Style
@@ -188,7 +189,7 @@ def area_chart(
             gid="subtitle",
         )
         if credit:
-            figure.text(
+            text = figure.text(
                 0.008,
                 0.02,
                 credit,
@@ -198,7 +199,30 @@ def area_chart(
                 color="#555555",
                 gid="credit",
             )
+            _fit_credit(text, figure)
     return figure
+
+
+def _fit_credit(text, figure) -> None:
+    """A credit line wider than the figure is broken between its sentences (``"  "``) onto as
+    many lines as it needs, kept clear of the bottom edge, then shrunk if one line still does
+    not fit: never cut at the edge."""
+    renderer = figure.canvas.get_renderer()
+    available = figure.bbox.width * (1 - 2 * 0.008)
+    if text.get_window_extent(renderer).width <= available:
+        return
+    lines: list[str] = []
+    for part in text.get_text().split("  "):
+        candidate = f"{lines[-1]}  {part}" if lines else part
+        text.set_text(candidate)
+        if lines and text.get_window_extent(renderer).width <= available:
+            lines[-1] = candidate
+        else:
+            lines.append(part)
+    text.set_text("\n".join(lines))
+    text.set_verticalalignment("bottom")
+    text.set_y(0.006)
+    fit_width(text, figure)
 
 
 def save_chart(figure: Figure, path: Path, fmt: str, style: Style | None = None) -> Path:

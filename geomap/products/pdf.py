@@ -20,6 +20,7 @@ from geomap.scenario.style import Style
 PAGE_IN = (11.69, 8.27)  # A4 landscape
 ROWS_PER_PAGE = 38
 LINK = "#1f4e99"  # the colour of a source that is a link
+SOURCES_X = 0.66  # where the sources column of the changes table starts (share of the page)
 
 
 def _page(style: Style) -> Figure:
@@ -82,12 +83,30 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
                 (0.15, record["name"]),
                 (0.30, f"{before} → {after}"),
             ):
-                page.text(x, y, text, fontsize=7.6, va="top")
+                cell = page.text(x, y, text, fontsize=7.6, va="top", gid=f"change-{x}")
+            _fit_cell(cell, page, width=SOURCES_X - 0.30 - 0.01)
             url = source.get("url")
-            cell = page.text(0.66, y, cited, fontsize=7.6, va="top", color=LINK if url else None)
+            cell = page.text(
+                SOURCES_X, y, cited, fontsize=7.6, va="top", color=LINK if url else None
+            )
             cell.set_url(url)  # the source is a link in the PDF
         pages.append(page)
     return pages
+
+
+def _fit_cell(text, page: Figure, width: float) -> None:
+    """Shrink one table cell until it fits ``width`` (a share of the page): a long change such as
+    'Syrian government (contested by ISIS) → ISIS (contested by Syrian government)' never runs
+    into the sources column."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not hasattr(page.canvas, "get_renderer"):
+        FigureCanvasAgg(page)  # text is measured as Agg lays it out
+    renderer = page.canvas.get_renderer()
+    available = page.bbox.width * width
+    extent = text.get_window_extent(renderer).width
+    if extent > available:
+        text.set_fontsize(text.get_fontsize() * available / extent * 0.98)
 
 
 def write_report(
