@@ -125,22 +125,28 @@ def _milestone(
                 fields.value_loc("label"),
                 f"label is {len(label.strip())} characters; keep it to {MAX_LABEL} for the chart",
             )
-    sources: list[Citation] = []
-    if "source" in fields:
-        for source_id in expect_text_list(
-            fields["source"], log, fields.value_loc("source"), "source"
-        ):
-            if source_id in known:
-                sources.append(known[source_id])
-            else:
-                log.add(
-                    getattr(source_id, "loc", fields.value_loc("source")),
-                    f"unknown source '{source_id}'{did_you_mean(source_id, known)}",
-                )
+    sources = _cited(fields, log, known)
     note = fields.get("note")
     if len(log.problems) > before or day is None or label is None:
         return None
     return Milestone(day, label.strip(), tuple(sources), str(note) if note else None, where)
+
+
+def _cited(fields, log: ProblemLog, known: dict[str, Citation]) -> list[Citation]:
+    """The citations an entry's ``source`` (one id or a list) names; an unknown id is a located
+    problem with a suggestion."""
+    sources: list[Citation] = []
+    if "source" not in fields:
+        return sources
+    for source_id in expect_text_list(fields["source"], log, fields.value_loc("source"), "source"):
+        if source_id in known:
+            sources.append(known[source_id])
+        else:
+            log.add(
+                getattr(source_id, "loc", fields.value_loc("source")),
+                f"unknown source '{source_id}'{did_you_mean(source_id, known)}",
+            )
+    return sources
 
 
 def load_figures(
@@ -218,18 +224,7 @@ def _figure(
     country = fields.get("country")
     if country is not None and not isinstance(country, str):
         log.add(fields.value_loc("country"), "a figure's country must be a country id")
-    sources: list[Citation] = []
-    if "source" in fields:
-        for source_id in expect_text_list(
-            fields["source"], log, fields.value_loc("source"), "source"
-        ):
-            if source_id in known:
-                sources.append(known[source_id])
-            else:
-                log.add(
-                    getattr(source_id, "loc", fields.value_loc("source")),
-                    f"unknown source '{source_id}'{did_you_mean(source_id, known)}",
-                )
+    sources = _cited(fields, log, known)
     note = fields.get("note")
     if len(log.problems) > before or day is None or faction is None or value is None:
         return None
