@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -14,6 +15,7 @@ from geomap.domain.changes import describe_side, event_records
 from geomap.domain.dates import long_date
 from geomap.output.files import savefig_metadata, write_atomically
 from geomap.render.canvas import rc_params
+from geomap.render.furniture import fit_width
 from geomap.scenario.load import Scenario
 from geomap.scenario.style import Style
 
@@ -24,7 +26,9 @@ SOURCES_X = 0.66  # where the sources column of the changes table starts (share 
 
 
 def _page(style: Style) -> Figure:
-    return Figure(figsize=PAGE_IN, dpi=style.dpi, facecolor="white")
+    page = Figure(figsize=PAGE_IN, dpi=style.dpi, facecolor="white")
+    FigureCanvasAgg(page)  # text is measured as Agg lays it out (cells shrink to their column)
+    return page
 
 
 def _cover(scenario: Scenario, style: Style, days: list[date]) -> Figure:
@@ -84,7 +88,7 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
                 (0.30, f"{before} → {after}"),
             ):
                 cell = page.text(x, y, text, fontsize=7.6, va="top", gid=f"change-{x}")
-            _fit_cell(cell, page, width=SOURCES_X - 0.30 - 0.01)
+            fit_width(cell, page, share=SOURCES_X - 0.30 - 0.01)  # never into the sources
             url = source.get("url")
             cell = page.text(
                 SOURCES_X, y, cited, fontsize=7.6, va="top", color=LINK if url else None
@@ -92,21 +96,6 @@ def _change_pages(scenario: Scenario, style: Style, days: list[date]) -> list[Fi
             cell.set_url(url)  # the source is a link in the PDF
         pages.append(page)
     return pages
-
-
-def _fit_cell(text, page: Figure, width: float) -> None:
-    """Shrink one table cell until it fits ``width`` (a share of the page): a long change such as
-    'Syrian government (contested by ISIS) → ISIS (contested by Syrian government)' never runs
-    into the sources column."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    if not hasattr(page.canvas, "get_renderer"):
-        FigureCanvasAgg(page)  # text is measured as Agg lays it out
-    renderer = page.canvas.get_renderer()
-    available = page.bbox.width * width
-    extent = text.get_window_extent(renderer).width
-    if extent > available:
-        text.set_fontsize(text.get_fontsize() * available / extent * 0.98)
 
 
 def write_report(

@@ -108,11 +108,12 @@ class NorthArrowLayer(Layer):
         canvas.obstacles_px.append(tuple(corners[0]) + tuple(corners[1]))
 
 
-def fit_width(text, figure, margin: float = 0.008) -> None:
-    """Shrink ``text`` until it fits the figure's width (less a margin on each side): a long
-    title or credit line is never cut at the edge."""
+def fit_width(text, figure, margin: float = 0.008, share: float | None = None) -> None:
+    """Shrink ``text`` until it fits the figure's width (less a margin on each side), or
+    ``share`` of it (a table column): a long title, credit line or cell is never cut at the edge
+    nor runs into the next column."""
     renderer = figure.canvas.get_renderer()
-    available = figure.bbox.width * (1 - 2 * margin)
+    available = figure.bbox.width * (share if share is not None else 1 - 2 * margin)
     for _ in range(3):
         width = text.get_window_extent(renderer).width
         if width <= available:
