@@ -101,3 +101,24 @@ def test_disjoint_geometries_match_the_plain_pairwise_cut_on_a_mosaic():
         assert shapely.intersection(first, second).area < GRID_M * GRID_M
     covered = shapely.union_all(geometries).area
     assert abs(sum(g.area for g in result) - covered) < 10 * GRID_M * GRID_M
+
+
+def test_voronoi_cells_cover_the_outline_exactly_cut_only_at_its_edge():
+    from geomap.territory.cells import voronoi_cells
+
+    outline = shapely.Polygon(
+        [(0, 0), (50_000, 0), (50_000, 30_000), (20_000, 45_000), (0, 30_000)]
+    )
+    rng = np.random.default_rng(7)
+    xy = np.round(rng.uniform(0, 45_000, (200, 2)) / GRID_M) * GRID_M
+    xy = xy[shapely.contains_xy(outline, xy[:, 0], xy[:, 1])]
+    cells = voronoi_cells(xy, outline)
+    assert len(cells) == len(xy)
+    assert all(
+        shapely.contains_xy(cell, x, y) or cell.boundary.distance(shapely.Point(x, y)) < GRID_M
+        for cell, (x, y) in zip(cells, xy, strict=True)
+    )
+    assert shapely.coverage_is_valid(cells)
+    # the cut points on the slanted edges are rounded to the grid: a sliver along them
+    assert abs(shapely.coverage_union_all(cells).area - outline.area) < 1e-4 * outline.area
+    assert all(shapely.covers(shapely.buffer(outline, GRID_M), cell) for cell in cells)

@@ -62,7 +62,12 @@ def voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
     )
     diagram = shapely.voronoi_polygons(MultiPoint(xy), extend_to=frame, ordered=True)
     parts = shapely.set_precision(shapely.get_parts(diagram), GRID_M)
-    clipped = shapely.intersection(parts, outline, grid_size=GRID_M)
+    # only the cells that reach the outline's edge are cut (an overlay each); the others
+    # are inside it already
+    shapely.prepare(outline)
+    edge = ~shapely.contains_properly(outline, parts)
+    clipped = parts.copy()
+    clipped[edge] = shapely.intersection(parts[edge], outline, grid_size=GRID_M)
     for index, cell in enumerate(clipped):
         cells[index] = polygonal(cell)
     return cells
