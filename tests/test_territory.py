@@ -13,14 +13,14 @@ from shapely.geometry import Point, box
 from conftest import write
 from geomap.domain.model import Place, PlaceState
 from geomap.domain.projection import project_geometry, project_xy
-from geomap.errors import InputError
+from geomap.errors import InputError, ProblemLog
 from geomap.scenario.load import load_scenario
 from geomap.scenario.settings import DEFAULT_PROJECTION
 from geomap.territory.areas import AREA_KEYS
 from geomap.territory.cells import GRID_M
 from geomap.territory.measure import area_km2, equal_area_crs, to_lonlat
 from geomap.territory.model import Settlement, TerritoryModel
-from geomap.territory.rules import TerritoryRules
+from geomap.territory.rules import TerritoryRules, territory_rules
 
 LCC = DEFAULT_PROJECTION
 EQUAL_AREA = equal_area_crs((36.0, 33.0, 42.0, 37.0))
@@ -154,6 +154,31 @@ def test_reach_by_kind_and_rank():
     assert rules.reach_m("city", 2) == 45_000
     assert rules.reach_m("city", 9) == 35_000  # the last entry holds for higher ranks
     assert rules.reach_m("town", 1) == rules.default_reach_km * 1000 == 40_000
+
+
+def test_a_facility_speaks_for_its_perimeter_and_a_town_for_its_district():
+    rules = TerritoryRules()
+    for kind in ("airbase", "border-crossing", "dam", "oilfield", "refinery"):
+        assert rules.reach_m(kind, 4) == 15_000
+    assert rules.reach_m("town", 4) == rules.reach_m("city", 1) == 40_000
+    # an airbase 127 km from a town: ground 25 km from the base is unclear, 25 km from the
+    # town is the town's
+    base = place("base", 37.3, 35.0, kind="airbase")
+    town = place("town", 38.7, 35.0)
+    territory = model([base, town]).estimate(
+        {"base": state("base", "syrian-gov"), "town": state("town", "isis")}
+    )
+    assert class_at(territory, km_east(base, 5)) == "syrian-gov"
+    assert class_at(territory, km_east(base, 25)) is None
+    assert class_at(territory, km_east(town, -25)) == "isis"
+
+
+def test_a_scenario_can_give_a_facility_a_district_again():
+    log = ProblemLog()
+    rules = territory_rules({"reach_km": {"airbase": 40}}, log, None)
+    assert not log.problems
+    assert rules.reach_m("airbase", 4) == 40_000
+    assert rules.reach_m("dam", 4) == 15_000  # the other facilities keep theirs
 
 
 # ----------------------------------------------------------------------- enclosure
