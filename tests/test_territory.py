@@ -300,6 +300,53 @@ def test_an_explicit_zone_takes_precedence_over_the_cells_it_covers():
     assert_partition(territory)  # the zone is cut to its country too
 
 
+def test_a_province_fills_only_the_ground_the_places_leave_unclear():
+    # reach 20 km: most of Alphaland is unclear between the two towns
+    rules = TerritoryRules(default_reach_km=20.0)
+    province_lonlat = box(37.0, 34.0, 38.5, 36.0)  # the west of Alphaland, over the ISIS town
+    province = place("west-province", 0, 0, kind="province", geometry=province_lonlat)
+    towns = [place("w", 37.3, 35.0), place("e", 38.7, 35.0)]
+    states = {"w": state("w", "isis"), "e": state("e", "sdf")}
+    plain = model(towns, rules).estimate(states)
+    filled = model([*towns, province], rules).estimate(
+        {**states, "west-province": state("west-province", "syrian-gov")}
+    )
+    # the places' own ground is untouched
+    assert shapely.equals(filled.held["isis"], plain.held["isis"])
+    assert shapely.equals(filled.held["sdf"], plain.held["sdf"])
+    # the unclear ground inside the province is its holder's, and only that
+    unclear = shapely.difference(
+        projected(province_lonlat), shapely.union_all([g for _, g in plain.geometries()])
+    )
+    assert_same_shape(filled.held["syrian-gov"], unclear)
+    assert class_at(filled, km_east(towns[0], 60)) == "syrian-gov"  # 60 km from both towns
+    # beyond the province and the reach: unclear
+    assert class_at(filled, xy(place("north-east", 38.6, 35.6))) is None
+    assert_partition(filled)
+
+
+def test_a_zone_wins_over_a_province_and_a_province_without_holder_fills_nothing():
+    rules = TerritoryRules(default_reach_km=20.0)
+    province = place("all-aa", 0, 0, kind="province", geometry=AA_LONLAT)
+    zone = place("zone", 0, 0, kind="zone", geometry=box(37.8, 34.8, 38.2, 35.2))
+    west, east = place("w", 37.3, 35.0), place("e", 38.7, 35.0)
+    built = model([west, east, province, zone], rules)
+    towns = {"w": state("w", "isis"), "e": state("e", "sdf")}
+    territory = built.estimate(
+        {
+            **towns,
+            "all-aa": state("all-aa", "syrian-gov"),
+            "zone": state("zone", "rebels"),
+        }
+    )
+    assert class_at(territory, xy(place("c", 38.0, 35.0))) == "rebels"
+    assert class_at(territory, xy(place("f", 38.0, 35.7))) == "syrian-gov"
+    assert class_at(territory, xy(west)) == "isis"
+    assert_partition(territory)
+    no_holder = built.estimate(towns)
+    assert set(no_holder.held) == {"isis", "sdf"}
+
+
 def test_a_zone_with_no_known_holder_leaves_the_cells_alone():
     zone = place("desert-zone", 0, 0, kind="zone", geometry=box(38.4, 34.6, 39.4, 35.4))
     zoned = model([WEST, EAST, zone], TWO_TOWNS_RULES)
