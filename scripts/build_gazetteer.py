@@ -532,6 +532,20 @@ def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> 
     for p in places:
         if p["geonameid"] is None:
             lines.append(f"- `{p['id']}` ({p['name']}): {p['coord_source']}")
+    lines += [
+        "",
+        "Areas appended from `scripts/baselines.yaml` (by `scripts/baselines.py`): baseline"
+        " provinces outlined by Natural Earth 10m admin-1 governorates (public domain, via"
+        " `data/geo/provinces.geojson`), and zones drawn as circles of a sourced radius:",
+        "",
+    ]
+    for feature in baseline_features(
+        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
+    ):
+        props = feature["properties"]
+        lines.append(
+            f"- `{props['id']}` ({props['name']}, {props['kind']}): {props['coord_source']}"
+        )
     return "\n".join(lines) + "\n"
 
 
