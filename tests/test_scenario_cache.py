@@ -1,7 +1,9 @@
 """The cache of parsed scenarios: reused while every file has the same content, never wrong
 after an edit, safe to delete, and only for scenarios without problems."""
 
+import io
 import os
+import pickle
 from datetime import date
 
 import pytest
@@ -144,3 +146,119 @@ def test_the_basemap_and_territory_model_are_kept_under_the_files_content(
     places.write_text(text.replace("39.01", "38.81", 1), encoding="utf-8")  # Raqqa moves west
     assert fresh_project().territory is not None
     assert len(built) == 2
+
+
+def fresh_project(monkeypatch, path):
+    """The project of ``path`` as a new process sees it: nothing in memory, only the cache."""
+    import geomap.scenario.project as project_module
+
+    monkeypatch.setattr(project_module, "_BY_DIGEST", {})
+    monkeypatch.setattr(project_module, "_BY_SCENARIO", {})
+    return project_module.open_project(path)
+
+
+@pytest.fixture
+def estimates(monkeypatch):
+    """Counts the territory models built and the estimates computed."""
+    import geomap.territory.areas as areas
+
+    counts = {"models": 0, "estimates": 0}
+    real_model, real_estimate = areas.territory_model, areas.estimate_on
+
+    def model(*args):
+        counts["models"] += 1
+        return real_model(*args)
+
+    def estimate(*args):
+        counts["estimates"] += 1
+        return real_estimate(*args)
+
+    monkeypatch.setattr(areas, "territory_model", model)
+    monkeypatch.setattr(areas, "estimate_on", estimate)
+    return counts
+
+
+def shapes(territory):
+    """Every geometry of an estimate, exactly: its WKB (coordinates in order) and its grid."""
+    import shapely
+
+    return [
+        (key, shapely.to_wkb(geometry), float(shapely.get_precision(geometry)))
+        for key, geometry in territory.geometries()
+    ]
+
+
+def test_a_days_estimate_is_kept_and_a_new_process_never_reads_the_model(
+    mini, parses, estimates, monkeypatch
+):
+    day = date(2017, 11, 30)
+    first = fresh_project(monkeypatch, mini).estimate(day)
+    assert estimates == {"models": 1, "estimates": 1}
+    again = fresh_project(monkeypatch, mini)
+    kept = again.estimate(day)
+    assert estimates == {"models": 1, "estimates": 1}
+    assert "territory" not in again.__dict__  # the model was not even read from the cache
+    assert shapes(kept) == shapes(first) and kept.held and shapes(first)
+    fresh_project(monkeypatch, mini).estimate(date(2017, 10, 1))  # another day: computed
+    assert estimates["estimates"] == 2
+
+
+def test_an_edited_snapshot_gives_a_new_estimate(mini, parses, estimates, monkeypatch):
+    day = date(2017, 11, 30)
+    before = fresh_project(monkeypatch, mini).estimate(day)
+    snapshot = mini.parent / "snapshots" / "2017-10-17.yaml"
+    text = snapshot.read_text(encoding="utf-8")
+    snapshot.write_text(text.replace("holder: sdf", "holder: isis"), encoding="utf-8")
+    after = fresh_project(monkeypatch, mini).estimate(day)
+    assert estimates["estimates"] == 2
+    assert shapes(after) != shapes(before)
+    assert shapes(after) == shapes(fresh_project(monkeypatch, mini).estimate(day))
+
+
+def test_a_damaged_estimate_is_computed_again(mini, parses, estimates, monkeypatch, tmp_path):
+    day = date(2017, 11, 30)
+    expected = shapes(fresh_project(monkeypatch, mini).estimate(day))
+    [entry] = (tmp_path / "cache").glob("estimate-*")
+    entry.write_bytes(entry.read_bytes()[:200])  # cut short, as by a full disk
+    assert shapes(fresh_project(monkeypatch, mini).estimate(day)) == expected
+    assert estimates["estimates"] == 2
+    assert shapes(fresh_project(monkeypatch, mini).estimate(day)) == expected  # rewritten whole
+    assert estimates["estimates"] == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(mini, monkeypatch, tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(folder))
+    try:
+        project = fresh_project(monkeypatch, mini)
+        assert project.estimate(date(2017, 11, 30)).held
+        assert list(folder.iterdir()) == [] or os.geteuid() == 0  # root writes anyway
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_kept_territory_model_is_the_built_one_vertex_for_vertex(mini, parses, monkeypatch):
+    """Geometries come back from the cache with the same coordinates in the same order and the
+    same precision grid, so a map drawn from the cache is the map drawn without it."""
+    import shapely
+
+    def geometries(model):
+        found = []
+
+        class Collect(pickle.Pickler):
+            def reducer_override(self, obj):
+                if isinstance(obj, shapely.Geometry):
+                    found.append((shapely.to_wkb(obj), float(shapely.get_precision(obj))))
+                return NotImplemented
+
+        Collect(io.BytesIO()).dump(model)
+        return found
+
+    built = fresh_project(monkeypatch, mini).territory
+    kept = fresh_project(monkeypatch, mini).territory
+    assert kept is not built
+    expected = geometries(built)
+    assert any(grid > 0 for _, grid in expected)  # snapped geometries are among them
+    assert geometries(kept) == expected

@@ -203,8 +203,8 @@ def test_fast_png_frames_match_the_ordinary_drawing(mini):
 def test_a_month_without_a_change_redraws_only_its_date(mini, monkeypatch):
     """Nothing changed hands between January and March 2015 in the mini scenario: the March
     frame reuses January's markers, areas and pixels and draws only its title."""
-    import geomap.territory.areas as areas
     from geomap.products.map import draw_day, make_canvas
+    from geomap.render.areas import AreasLayer
     from geomap.render.markers import MarkersLayer
     from geomap.scenario.style import load_style
 
@@ -215,8 +215,8 @@ def test_a_month_without_a_change_redraws_only_its_date(mini, monkeypatch):
     january = canvas.fast_rgba().copy()
 
     redrawn = []
-    estimate, markers = areas.estimate_on, MarkersLayer.draw
-    monkeypatch.setattr(areas, "estimate_on", lambda *a: redrawn.append("areas") or estimate(*a))
+    areas, markers = AreasLayer.draw, MarkersLayer.draw
+    monkeypatch.setattr(AreasLayer, "draw", lambda *a: redrawn.append("areas") or areas(*a))
     monkeypatch.setattr(MarkersLayer, "draw", lambda *a: redrawn.append("markers") or markers(*a))
     draw_day(canvas, scenario, style, date(2015, 3, 31))
     assert redrawn == []

@@ -69,9 +69,7 @@ def draw_day(
         return places
     territory = None
     if areas:  # estimated areas of control (geomap.territory.model), said to be estimates
-        from geomap.territory.areas import estimate_on
-
-        territory = estimate_on(scenario, Project.of(scenario).territory, day)
+        territory = Project.of(scenario).estimate(day)
     canvas.draw(frame, places, areas=territory, content_key=content)
     return places
 

@@ -33,7 +33,7 @@ from typing import Any
 from geomap import __version__
 from geomap.io import files
 
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 
 
 def cache_folder() -> Path | None:
@@ -96,7 +96,7 @@ def load_cached(path: Path, check_everything: bool, parse: Callable[..., Any]) -
         return parse(path, check_everything=check_everything)
     entry = _entry_path(folder, path, check_everything)
     try:
-        stored = pickle.loads(entry.read_bytes())
+        stored = _loads(entry.read_bytes())
         if stored["format"] == FORMAT and _unchanged(stored["depends"]):
             return stored["scenario"]
     except Exception:
@@ -111,31 +111,74 @@ def load_cached(path: Path, check_everything: bool, parse: Callable[..., Any]) -
     return scenario
 
 
-def _geometry(wkb: bytes, grid: float):
-    import shapely
-
-    geometry = shapely.from_wkb(wkb)
-    return shapely.set_precision(geometry, grid) if grid else geometry
-
-
 class _Pickler(pickle.Pickler):
-    """Shapely pickles a geometry without its precision grid (``set_precision``); the
-    territory model's later overlays depend on it, so it is kept."""
+    """Shapely geometries are set aside (each once, however often it is referred to) and stored
+    together as WKB with their precision grids (``set_precision``), which pickling a geometry
+    loses and the territory model's later overlays depend on."""
 
-    def reducer_override(self, obj):
-        shapely = sys.modules.get("shapely")
-        if shapely is not None and isinstance(obj, shapely.Geometry):
-            return _geometry, (shapely.to_wkb(obj), float(shapely.get_precision(obj)))
-        return NotImplemented
+    def __init__(self, buffer, geometries: list):
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.geometries = geometries
+        self.numbers: dict[int, int] = {}
+        self.shapely = sys.modules.get("shapely")
+
+    def persistent_id(self, obj):
+        if self.shapely is None or not isinstance(obj, self.shapely.Geometry):
+            return None
+        number = self.numbers.get(id(obj))
+        if number is None:
+            number = self.numbers[id(obj)] = len(self.geometries)
+            self.geometries.append(obj)  # kept alive, so no other object takes its id
+        return number
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, buffer, geometries):
+        super().__init__(buffer)
+        self.geometries = geometries
+
+    def persistent_load(self, number):
+        return self.geometries[number]
+
+
+def _dumps(value: Any) -> bytes:
+    geometries: list = []
+    buffer = io.BytesIO()
+    _Pickler(buffer, geometries).dump(value)
+    stored: dict[str, Any] = {"pickle": buffer.getvalue(), "wkb": [], "grids": []}
+    if geometries:
+        import numpy as np
+        import shapely
+
+        array = np.array(geometries, dtype=object)
+        stored["wkb"] = list(shapely.to_wkb(array))
+        stored["grids"] = [float(grid) for grid in shapely.get_precision(array)]
+    return pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: bytes) -> Any:
+    """What :func:`_dumps` stored, every geometry the same as it was (coordinates, vertex order
+    and precision grid), read in one pass: the coordinates are already on their grid, so the
+    grid is put back point by point, without re-noding anything."""
+    stored = pickle.loads(data)
+    geometries = ()
+    if stored["wkb"]:
+        import numpy as np
+        import shapely
+
+        geometries = shapely.from_wkb(np.array(stored["wkb"], dtype=object))
+        grids = np.array(stored["grids"], dtype=float)
+        for grid in np.unique(grids[grids > 0]):
+            chosen = grids == grid
+            geometries[chosen] = shapely.set_precision(geometries[chosen], grid, mode="pointwise")
+    return _Unpickler(io.BytesIO(stored["pickle"]), geometries).load()
 
 
 def _store(entry: Path, stored: dict) -> None:
     """Write the entry whole or not at all; a cache that cannot be written is no error."""
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
         entry.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
-        data = buffer.getvalue()
+        data = _dumps(stored)
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -155,7 +198,7 @@ def remember(digest: str, name: str, build: Callable[[], Any]) -> Any:
     key = "\n".join((__version__, sys.version, _code_stamp(), digest, name))
     entry = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
     try:
-        stored = pickle.loads(entry.read_bytes())
+        stored = _loads(entry.read_bytes())
         if stored["format"] == FORMAT and stored["key"] == key:
             return stored["value"]
     except Exception:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,18 @@ class Project:
             self.digest,
             "territory",
             lambda: territory_model(self.scenario, countries, settlements),
+        )
+
+    def estimate(self, day: date):
+        """The estimated areas of control on ``day`` (a :class:`~geomap.territory.model.Territory`),
+        kept on disk like the model: a map whose estimate is kept never reads the model."""
+        from geomap.scenario.cache import remember
+        from geomap.territory.areas import estimate_on
+
+        return remember(
+            self.digest,
+            f"estimate-{day.isoformat()}",
+            lambda: estimate_on(self.scenario, self.territory, day),
         )
 
 
