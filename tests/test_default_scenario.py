@@ -99,6 +99,8 @@ def test_baseline_regions_fill_the_desert_after_the_2017_campaigns(scenario):
     assert after["al-tanf-zone"].holder == "rebels"
     assert after["al-tanf-zone"].since == date(2017, 5, 18)
     assert after["homs-governorate"].since == date(2017, 8, 5)
+    assert after["hasakah-governorate"].holder == "sdf"
+    assert after["hasakah-governorate"].since == date(2017, 11, 9)  # Markada
 
 
 @pytest.mark.parametrize(
