@@ -190,6 +190,30 @@ def test_a_polygon_hole_stays_a_hole_whichever_way_it_is_wound(hole_winding):
     assert not filled_pixels(other)[22, 18]  # a clockwise shell with a clockwise hole
 
 
+def test_a_polygons_path_lists_each_ring_in_order_with_same_wound_holes_reversed():
+    """Shell, then holes, part after part, each ring closed; a hole wound like its shell is
+    reversed and the others kept as they are (vertex for vertex: the map's pixels depend on
+    it)."""
+    from matplotlib.path import Path as MplPath
+    from shapely.geometry import MultiPolygon, Polygon
+
+    from geomap.render.geometry import geometry_path
+
+    shell = [(1, 1), (9, 1), (9, 9), (1, 9), (1, 1)]  # anticlockwise
+    same = [(4, 4), (6, 4), (6, 6), (4, 4)]  # anticlockwise too
+    other_shell = [(20, 1), (20, 5), (24, 5), (20, 1)]  # clockwise
+    opposite = [(21, 3), (22, 3), (21, 4), (21, 3)]  # anticlockwise
+    geometry = MultiPolygon([Polygon(shell, [same]), Polygon(other_shell, [opposite])])
+    path = geometry_path(geometry)
+    rings = [shell, same[::-1], other_shell, opposite]
+    assert path.vertices.tolist() == [list(map(float, xy)) for ring in rings for xy in ring]
+    codes = []
+    for ring in rings:
+        codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
+    assert path.codes.tolist() == codes
+    assert len(geometry_path(Polygon()).vertices) == 1  # an empty polygon draws nothing
+
+
 def test_a_new_per_date_layer_is_redrawn_on_every_fast_frame(mini_scenario_and_style):
     """A layer is one class and one entry in the canvas's list; its lifetime alone decides how
     a series redraws it, so a per-date layer is never baked into the cached background (it

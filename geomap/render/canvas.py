@@ -318,12 +318,6 @@ class MapCanvas:
         """The current frame as an RGBA pixel array, drawn the ordinary (full) way."""
         return np.asarray(self._full_draw()).copy()
 
-    def prepare(self) -> None:
-        """Draw and cache what every frame shares (the static background), so forked worker
-        processes inherit it instead of each drawing it again."""
-        with matplotlib.rc_context(self._rc):
-            self.compositor.capture_background()
-
     def fast_rgba(self) -> np.ndarray:
         """The current frame's pixels, redrawing only what changes between frames (see
         :mod:`geomap.render.frames`)."""

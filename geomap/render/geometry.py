@@ -23,6 +23,11 @@ def geometry_path(geometry) -> MplPath:
     import shapely
 
     parts = shapely.get_parts(geometry)
+    if len(parts) and (shapely.get_type_id(parts) == POLYGON).all():
+        vertices, codes = _polygon_rings(parts)
+        if len(vertices):
+            return MplPath(vertices, codes)
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
     vertices: list[np.ndarray] = []
     codes: list[np.ndarray] = []
     for part in parts:
@@ -52,6 +57,44 @@ def geometry_path(geometry) -> MplPath:
     if not vertices:
         return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+POLYGON = 3  # shapely's type id
+
+
+def _polygon_rings(parts) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices and codes of :func:`geometry_path` for polygons, in whole arrays (a map
+    frame's areas have hundreds of rings): every ring closed, a hole wound like its shell
+    reversed, rings of fewer than two points left out."""
+    import shapely
+
+    rings, part_of = shapely.get_rings(parts, return_index=True)
+    xy = shapely.get_coordinates(rings)
+    if not len(xy):
+        return xy, np.zeros(0, np.uint8)
+    counts = shapely.get_num_coordinates(rings)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    ring_of = np.repeat(np.arange(len(rings)), counts)
+    # twice each ring's signed area (shoelace), its sign telling which way it winds
+    present = counts > 0
+    following = np.arange(1, len(xy) + 1)
+    following[ends[present] - 1] = starts[present]
+    cross = xy[:, 0] * xy[following, 1] - xy[:, 1] * xy[following, 0]
+    sign = np.zeros(len(rings))
+    sign[present] = np.sign(np.add.reduceat(cross, starts[present]))
+    kept = counts >= 2
+    shell = np.r_[True, part_of[1:] != part_of[:-1]]
+    shell_of = np.maximum.accumulate(np.where(shell, np.arange(len(rings)), 0))
+    shell_sign = np.where(kept[shell_of], sign[shell_of], 0.0)
+    reverse = ~shell & kept & (sign != 0) & (sign == shell_sign)
+    position = np.arange(len(xy)) - starts[ring_of]
+    backwards = starts[ring_of] + counts[ring_of] - 1 - position
+    vertices = xy[np.where(reverse[ring_of], backwards, np.arange(len(xy)))]
+    codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+    codes[starts[kept]] = MplPath.MOVETO
+    codes[ends[kept] - 1] = MplPath.CLOSEPOLY
+    return vertices[kept[ring_of]], codes[kept[ring_of]]
 
 
 def add_paths(ax, geometries, *, facecolors, zorder, gid, **kwargs) -> PathCollection:

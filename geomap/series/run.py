@@ -190,9 +190,10 @@ def render_frames(
     if workers <= 1 or len(frames) == 1:
         render_job(job(frames), on_frame=done)
         return
-    # Built once here: forked workers inherit the loaded scenario and the drawn basemap.
-    _project, canvas = _canvas_for(job(frames[:1]))
-    canvas.prepare()
+    # The first frame is drawn here: forked workers inherit the loaded scenario, the drawn
+    # basemap, the placed labels and the legend, instead of each building them again.
+    render_job(job(frames[:1]), on_frame=done)
+    frames = frames[1:]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # small runs of neighbouring frames: steady progress and balanced workers
         runs = _chunks(frames, max(workers, len(frames) // 4))

@@ -14,38 +14,7 @@ from shapely.geometry import MultiPoint, box
 
 from geomap.domain.model import Place
 from geomap.domain.projection import project_xy
-
-GRID_M = 10.0
-"""Every output vertex lies on this grid (metres): fixed precision keeps frames identical."""
-
-
-def disjoint_geometries(geometries: list) -> list:
-    """The geometries, each less whatever earlier ones already cover.
-
-    Overlay on a fixed grid rounds every new vertex, so two pieces that meet along an edge can
-    overlap by a sliver (up to ~0.1 km² on real outlines); earlier pieces keep such slivers.
-    Only pairs whose interiors meet are cut, so the common case costs a predicate per pair.
-    """
-    result: list = []
-    tree_bounds = [g.bounds if not g.is_empty else None for g in geometries]
-    for index, geometry in enumerate(geometries):
-        if not geometry.is_empty:
-            x0, y0, x1, y1 = tree_bounds[index]
-            for earlier, bounds in zip(result, tree_bounds[:index], strict=True):
-                if (
-                    bounds is None
-                    or bounds[0] > x1
-                    or bounds[2] < x0
-                    or bounds[1] > y1
-                    or bounds[3] < y0
-                    or not shapely.relate_pattern(geometry, earlier, "T********")
-                ):
-                    continue
-                geometry = polygonal(shapely.difference(geometry, earlier, grid_size=GRID_M))
-                if geometry.is_empty:
-                    break
-        result.append(geometry)
-    return result
+from geomap.territory.overlay import GRID_M, disjoint_geometries, polygonal, union_near
 
 
 def place_xy(projection: str, places: list[Place]) -> np.ndarray:
@@ -93,26 +62,15 @@ def voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
     )
     diagram = shapely.voronoi_polygons(MultiPoint(xy), extend_to=frame, ordered=True)
     parts = shapely.set_precision(shapely.get_parts(diagram), GRID_M)
-    clipped = shapely.intersection(parts, outline, grid_size=GRID_M)
+    # only the cells that reach the outline's edge are cut (an overlay each); the others
+    # are inside it already
+    shapely.prepare(outline)
+    edge = ~shapely.contains_properly(outline, parts)
+    clipped = parts.copy()
+    clipped[edge] = shapely.intersection(parts[edge], outline, grid_size=GRID_M)
     for index, cell in enumerate(clipped):
         cells[index] = polygonal(cell)
     return cells
-
-
-def polygonal(geometry):
-    """Only the polygons of a geometry (overlays may leave stray lines or points)."""
-    if geometry is None or geometry.is_empty:
-        return shapely.Polygon()
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        return geometry
-    parts = [
-        part
-        for part in shapely.get_parts(geometry)
-        if part.geom_type in ("Polygon", "MultiPolygon") and not part.is_empty
-    ]
-    if not parts:
-        return shapely.Polygon()
-    return shapely.union_all(parts, grid_size=GRID_M)
 
 
 def lonlat_bounds(places: Iterable[Place]) -> tuple[float, float, float, float]:
@@ -150,7 +108,7 @@ class UnionCache:
                 # corner by a sliver that the grid puts back
                 union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
             else:
-                union = shapely.union_all(cells, grid_size=GRID_M)
+                union = union_near(cells)
             cache[key] = (cells, polygonal(union))
         return cache[key][1]
 
@@ -197,7 +155,7 @@ class UnionCache:
                     gains.setdefault(side, []).append(part)
         result = dict(held)
         for side, parts in gains.items():
-            result[side] = polygonal(shapely.union_all([held[side], *parts], grid_size=GRID_M))
+            result[side] = union_near([held[side], *parts])
         if len(cache) >= 256:
             cache.clear()
         cache[key] = (list(held.values()) + list(contested.values()), result)
