@@ -6,6 +6,7 @@ use, so that ``geomap --help`` stays fast.
 """
 
 __version__ = "0.1.0"
+COMMAND_LINE = False  # True in a `geomap` command's process (geomap.cli.main)
 __all__ = ["GeomapScenario", "open"]
 
 

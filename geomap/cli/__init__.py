@@ -72,4 +72,7 @@ _register()
 
 
 def main() -> None:
+    import geomap
+
+    geomap.COMMAND_LINE = True
     cli(prog_name="geomap")

@@ -134,11 +134,12 @@ class LegendLayer(Layer):
                 lon, lat = np.asarray(canvas.places_lonlat, dtype=float).T
                 markers = canvas.data_to_px(*project_xy(canvas.projection, lon, lat))
             best = None
+            self.corner = CORNERS[0]
+            legend = self._make(canvas, *rows)  # made once, then moved from corner to corner
             for rank, corner in enumerate(CORNERS):
-                self.corner = corner
-                legend = self._make(canvas, *rows)
+                legend.set_loc(corner[0])
+                legend.set_bbox_to_anchor(corner[1])
                 x0, y0, x1, y1 = legend.get_window_extent(renderer).extents
-                legend.remove()
                 space = (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
                 # the least of the focus countries covered; never over the scale bar or arrow
                 blocked = any(overlaps(space, kept) for kept in canvas.obstacles_px)
@@ -153,5 +154,6 @@ class LegendLayer(Layer):
                 cost = (blocked, round(share + 0.02 * hidden, 3), rank)
                 if best is None or cost < best[0]:
                     best = (cost, corner, space)
+            legend.remove()
             _, self.corner, self._space = best
         return self._space
