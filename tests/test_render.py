@@ -270,3 +270,31 @@ def test_a_label_is_never_larger_than_its_measured_text(drawn):
             floor_width, floor_height = labels.text_size_floor(canvas, name, prop)
             assert 0.7 * width - 6 < floor_width <= width, name  # a bound, and a close one
             assert 0.6 * height < floor_height <= height, name
+
+
+def test_places_that_are_areas_get_no_marker_their_ground_is_shaded():
+    from geomap.domain.projection import project_xy
+
+    scenario = load_scenario(None)
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style, size_px=(800, 600), dpi=100)
+    draw_day(canvas, scenario, style, date(2017, 11, 30))
+    markers = np.vstack(
+        [
+            a.get_offsets()
+            for a in canvas.ax.get_children()
+            if str(a.get_gid()).startswith("places-") and len(a.get_offsets())
+        ]
+    )
+
+    def at(place_id):
+        lon, lat = scenario.places[place_id].lonlat
+        x, y = project_xy(scenario.projection, [lon], [lat])
+        return bool(np.any(np.hypot(markers[:, 0] - x[0], markers[:, 1] - y[0]) < 1.0))
+
+    assert at("al-tanf") and at("erbil")  # towns and sites keep their markers
+    for area in ("kurdistan-region", "homs-governorate", "al-tanf-zone"):
+        assert not at(area)
+    points = {p.id for p in scenario.places.values() if p.geometry.geom_type == "Point"}
+    positions = {scenario.places[p].lonlat for p in points}
+    assert len({tuple(xy) for xy in np.round(markers, 3)}) == len(positions)

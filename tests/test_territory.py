@@ -13,14 +13,14 @@ from shapely.geometry import Point, box
 from conftest import write
 from geomap.domain.model import Place, PlaceState
 from geomap.domain.projection import project_geometry, project_xy
-from geomap.errors import InputError
+from geomap.errors import InputError, ProblemLog
 from geomap.scenario.load import load_scenario
 from geomap.scenario.settings import DEFAULT_PROJECTION
 from geomap.territory.areas import AREA_KEYS
 from geomap.territory.cells import GRID_M
 from geomap.territory.measure import area_km2, equal_area_crs, to_lonlat
 from geomap.territory.model import Settlement, TerritoryModel
-from geomap.territory.rules import TerritoryRules
+from geomap.territory.rules import TerritoryRules, territory_rules
 
 LCC = DEFAULT_PROJECTION
 EQUAL_AREA = equal_area_crs((36.0, 33.0, 42.0, 37.0))
@@ -156,6 +156,31 @@ def test_reach_by_kind_and_rank():
     assert rules.reach_m("town", 1) == rules.default_reach_km * 1000 == 40_000
 
 
+def test_a_facility_speaks_for_its_perimeter_and_a_town_for_its_district():
+    rules = TerritoryRules()
+    for kind in ("airbase", "border-crossing", "dam", "oilfield", "refinery"):
+        assert rules.reach_m(kind, 4) == 15_000
+    assert rules.reach_m("town", 4) == rules.reach_m("city", 1) == 40_000
+    # an airbase 127 km from a town: ground 25 km from the base is unclear, 25 km from the
+    # town is the town's
+    base = place("base", 37.3, 35.0, kind="airbase")
+    town = place("town", 38.7, 35.0)
+    territory = model([base, town]).estimate(
+        {"base": state("base", "syrian-gov"), "town": state("town", "isis")}
+    )
+    assert class_at(territory, km_east(base, 5)) == "syrian-gov"
+    assert class_at(territory, km_east(base, 25)) is None
+    assert class_at(territory, km_east(town, -25)) == "isis"
+
+
+def test_a_scenario_can_give_a_facility_a_district_again():
+    log = ProblemLog()
+    rules = territory_rules({"reach_km": {"airbase": 40}}, log, None)
+    assert not log.problems
+    assert rules.reach_m("airbase", 4) == 40_000
+    assert rules.reach_m("dam", 4) == 15_000  # the other facilities keep theirs
+
+
 # ----------------------------------------------------------------------- enclosure
 RING = [
     place(f"r{i}", 38.0 + 0.75 * math.cos(i * math.pi / 4), 35.0 + 0.6 * math.sin(i * math.pi / 4))
@@ -273,6 +298,53 @@ def test_an_explicit_zone_takes_precedence_over_the_cells_it_covers():
     assert shapely.intersection(territory.held["sdf"], zone_in_aa).area < 1e-4 * zone_in_aa.area
     assert shapely.difference(zone_in_aa, territory.held["isis"]).area < 1e-4 * zone_in_aa.area
     assert_partition(territory)  # the zone is cut to its country too
+
+
+def test_a_province_fills_only_the_ground_the_places_leave_unclear():
+    # reach 20 km: most of Alphaland is unclear between the two towns
+    rules = TerritoryRules(default_reach_km=20.0)
+    province_lonlat = box(37.0, 34.0, 38.5, 36.0)  # the west of Alphaland, over the ISIS town
+    province = place("west-province", 0, 0, kind="province", geometry=province_lonlat)
+    towns = [place("w", 37.3, 35.0), place("e", 38.7, 35.0)]
+    states = {"w": state("w", "isis"), "e": state("e", "sdf")}
+    plain = model(towns, rules).estimate(states)
+    filled = model([*towns, province], rules).estimate(
+        {**states, "west-province": state("west-province", "syrian-gov")}
+    )
+    # the places' own ground is untouched
+    assert shapely.equals(filled.held["isis"], plain.held["isis"])
+    assert shapely.equals(filled.held["sdf"], plain.held["sdf"])
+    # the unclear ground inside the province is its holder's, and only that
+    unclear = shapely.difference(
+        projected(province_lonlat), shapely.union_all([g for _, g in plain.geometries()])
+    )
+    assert_same_shape(filled.held["syrian-gov"], unclear)
+    assert class_at(filled, km_east(towns[0], 60)) == "syrian-gov"  # 60 km from both towns
+    # beyond the province and the reach: unclear
+    assert class_at(filled, xy(place("north-east", 38.6, 35.6))) is None
+    assert_partition(filled)
+
+
+def test_a_zone_wins_over_a_province_and_a_province_without_holder_fills_nothing():
+    rules = TerritoryRules(default_reach_km=20.0)
+    province = place("all-aa", 0, 0, kind="province", geometry=AA_LONLAT)
+    zone = place("zone", 0, 0, kind="zone", geometry=box(37.8, 34.8, 38.2, 35.2))
+    west, east = place("w", 37.3, 35.0), place("e", 38.7, 35.0)
+    built = model([west, east, province, zone], rules)
+    towns = {"w": state("w", "isis"), "e": state("e", "sdf")}
+    territory = built.estimate(
+        {
+            **towns,
+            "all-aa": state("all-aa", "syrian-gov"),
+            "zone": state("zone", "rebels"),
+        }
+    )
+    assert class_at(territory, xy(place("c", 38.0, 35.0))) == "rebels"
+    assert class_at(territory, xy(place("f", 38.0, 35.7))) == "syrian-gov"
+    assert class_at(territory, xy(west)) == "isis"
+    assert_partition(territory)
+    no_holder = built.estimate(towns)
+    assert set(no_holder.held) == {"isis", "sdf"}
 
 
 def test_a_zone_with_no_known_holder_leaves_the_cells_alone():

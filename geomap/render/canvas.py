@@ -248,8 +248,13 @@ class MapCanvas:
 
         ``legend_from`` lets panels of one figure share a legend (default: ``places``).
         ``areas`` (a :class:`geomap.territory.model.Territory`) adds the estimated areas of
-        control; ``changes`` are ringed as having changed hands.
+        control; ``changes`` are ringed as having changed hands. Places that are areas
+        (provinces, zones) get no marker, label or ring: their ground is in ``areas``.
         """
+        places = [p for p in places if p.place.geometry.geom_type == "Point"]
+        changes = [p for p in changes if p.place.geometry.geom_type == "Point"]
+        if legend_from is not None:
+            legend_from = [p for p in legend_from if p.place.geometry.geom_type == "Point"]
         contested = bool(areas is not None and areas.contested)
         if legend_contested_areas is not None:  # panels of one figure share a legend
             contested = legend_contested_areas

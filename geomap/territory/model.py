@@ -16,8 +16,10 @@ rule, stated once for every date and every scenario (docs/territory.md argues it
    Otherwise the seed is on the front: the contested class (A, B), hatched on the map.
 4. **Enclosure.** Unclear ground held in on all sides by one side alone (contested fronts and
    country borders aside) is that side's.
-5. **Explicit zones win.** A place of kind ``zone`` or ``province`` with a Polygon geometry and a
-   known holder takes precedence over the cells it covers.
+5. **Baselines fill, explicit zones win.** A place of kind ``province`` with a Polygon geometry
+   and a known holder gives it the ground inside the province that rules 2-4 leave unclear (a
+   region nobody fought over: southern Iraq, the Kurdistan Region). A place of kind ``zone``
+   takes precedence over the cells it covers.
 
 Everything is computed in the map's plane (metres of the scenario projection) on a fixed grid
 (:data:`GRID_M`), with sorted inputs and normalised outputs, so the same input always gives the
@@ -50,7 +52,9 @@ from geomap.territory.measure import FactionArea, areas_in, equal_area_crs, peop
 from geomap.territory.rules import TerritoryRules
 
 AREA_KINDS = ("zone", "province")
-"""Kinds of place that, drawn as polygons, assert an area directly."""
+"""Kinds of place that, drawn as polygons, assert an area directly: a ``zone`` wins over the
+cells it covers; a ``province`` is a baseline that fills only the ground the places leave
+unclear (a region nobody fought over)."""
 
 _DISC_SEGMENTS = 16  # quarter-circle segments of a besieged core (64-gon)
 
@@ -97,6 +101,7 @@ class Settlement:
 class _Zone:
     place_id: str
     geometry: Any
+    baseline: bool = False  # a province: fills unclear ground only
 
 
 class _Country:
@@ -139,6 +144,7 @@ class TerritoryModel:
         self.projection = projection
         self.rules = rules or TerritoryRules()
         self._unions = UnionCache()
+        self._baseline_gaps: dict = {}
         self.equal_area = equal_area or equal_area_crs(lonlat_bounds(places.values()))
         outlines = {
             code: polygonal(shapely.set_precision(shapely.make_valid(geometry), GRID_M))
@@ -156,7 +162,7 @@ class TerritoryModel:
                 "Polygon",
                 "MultiPolygon",
             ):
-                zones.append(_Zone(place.id, self._zone_geometry(place)))
+                zones.append(_Zone(place.id, self._zone_geometry(place), place.kind == "province"))
                 continue
             groups.setdefault(place.country if outlines else None, []).append(place)
         zones.sort(key=lambda z: (places[z.place_id].rank, z.place_id))
@@ -264,12 +270,13 @@ class TerritoryModel:
             for key, geometry in country_contested.items():
                 contested.setdefault(key, []).append(geometry)
 
+        self._fill_baselines(states, held, contested)
         zone_held: dict[str, list] = {}
         zone_contested: dict[tuple[str, str], list] = {}
         claimed = shapely.Polygon()
         for zone in self._zones:
             state = states.get(zone.place_id)
-            if state is None or not state.known:
+            if zone.baseline or state is None or not state.known:
                 continue
             geometry = polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
             claimed = polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
@@ -296,6 +303,40 @@ class TerritoryModel:
             else:
                 result_held[key] = geometry
         return Territory(result_held, result_contested)
+
+    def _fill_baselines(self, states: Mapping[str, PlaceState], held: dict, contested: dict):
+        """Rule 5a: each province with a known holder adds to ``held`` (or, contested, to
+        ``contested``) the ground inside it that no class covers yet; earlier provinces (by
+        rank, then id) first."""
+        baselines = [
+            (zone, states[zone.place_id])
+            for zone in self._zones
+            if zone.baseline and zone.place_id in states and states[zone.place_id].known
+        ]
+        if not baselines:
+            return
+        parts = [g for geometries in (*held.values(), *contested.values()) for g in geometries]
+        key = (
+            tuple(id(g) for g in parts),
+            tuple((z.place_id, s.holder, s.status, s.by) for z, s in baselines),
+        )
+        if key not in self._baseline_gaps:
+            if len(self._baseline_gaps) >= 64:
+                self._baseline_gaps.clear()
+            taken = self._unions.union(parts)
+            gaps = []
+            for zone, state in baselines:
+                gap = polygonal(shapely.difference(zone.geometry, taken, grid_size=GRID_M))
+                if gap.is_empty:
+                    continue
+                taken = polygonal(shapely.union(taken, gap, grid_size=GRID_M))
+                if state.status == "contested" and state.by and state.by != state.holder:
+                    gaps.append(((state.holder, state.by), gap))
+                else:
+                    gaps.append((state.holder, gap))
+            self._baseline_gaps[key] = (parts, gaps)  # keeps the parts alive: ids stay unique
+        for side, gap in self._baseline_gaps[key][1]:
+            (contested if isinstance(side, tuple) else held).setdefault(side, []).append(gap)
 
     def _estimate_country(self, country: _Country, states: Mapping[str, PlaceState]):
         """Held and contested ground of one country: cells by rules 2-3, then enclosure."""
@@ -358,7 +399,7 @@ class TerritoryModel:
                     held.setdefault(side, []).append(cell)
                 else:
                     contested.setdefault((side, sides[runner_up[column]]), []).append(cell)
-        exact = country.is_coverage
+        exact = country if country.is_coverage else None  # the coverage the cells are in
         held_union = {}
         for key in sorted(set(held) | set(pieces)):
             union = self._unions.union(held.get(key, []), exact)

@@ -12,10 +12,18 @@ from geomap.errors import Location, ProblemLog
 from geomap.io.schema import check_keys, did_you_mean, expect_map, type_name
 from geomap.scenario.places import KINDS
 
-DEFAULT_REACH_KM: dict[str, tuple[float, ...]] = {}
+FACILITIES = ("airbase", "border-crossing", "dam", "oilfield", "refinery")
+"""Kinds of place that are a site, not a settlement: holding one says who holds its perimeter,
+not the district around it (airbases held for years under siege, border posts in empty desert)."""
+
+FACILITY_REACH_KM = 15.0
+"""The reach of a facility (km): its perimeter, the range of a garrison's guns and patrols, and
+the step of the desert lattice (the finest the open ground is cut)."""
+
+DEFAULT_REACH_KM: dict[str, tuple[float, ...]] = {kind: (FACILITY_REACH_KM,) for kind in FACILITIES}
 """How far (km) a sourced place speaks for the ground around it, by kind; entry *i* is for rank
-*i + 1* and the last entry holds for every higher rank. Empty: every kind has
-``default_reach_km``."""
+*i + 1* and the last entry holds for every higher rank. Kinds not listed (towns, cities,
+villages) have ``default_reach_km``; a scenario's ``territory.reach_km`` overrides by kind."""
 
 TERRITORY_KEYS = ("reach_km", "default_reach_km", "besieged_core", "lattice_km", "front_ratio")
 

@@ -1,0 +1,83 @@
+"""Baseline regions for the gazetteer: `province` places outlined by admin-1 provinces, and
+`zone` places drawn as circles around a point.
+
+Read by scripts/build_gazetteer.py, which appends the features this returns to
+data/places.geojson. Each entry of scripts/baselines.yaml names the provinces of
+data/geo/provinces.geojson (Natural Earth 10m admin-1) whose union is the region's outline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from shapely import make_valid, set_precision, union_all
+from shapely.geometry import mapping, shape
+
+PRECISION = 1e-4  # degrees, as the points of the gazetteer (about 10 m)
+
+
+def baseline_features(yaml_path: Path, provinces_path: Path) -> list[dict]:
+    """GeoJSON features (rank 9: never labelled) of the baseline provinces and the zones."""
+    doc = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+    entries = doc["provinces"]
+    layer = json.loads(provinces_path.read_text(encoding="utf-8"))
+    outlines = {f["properties"]["id"]: shape(f["geometry"]) for f in layer["features"]}
+    features = []
+    for entry in entries:
+        missing = [code for code in entry["provinces"] if code not in outlines]
+        if missing:
+            raise SystemExit(f"{yaml_path}: {entry['id']}: no province {', '.join(missing)}")
+        parts = [make_valid(outlines[code]) for code in entry["provinces"]]
+        outline = set_precision(union_all(parts), PRECISION)
+        names = ", ".join(entry["provinces"])
+        features.append(
+            {
+                "type": "Feature",
+                "id": entry["id"],
+                "geometry": json.loads(json.dumps(mapping(outline))),
+                "properties": {
+                    "id": entry["id"],
+                    "name": entry["name"],
+                    "aliases": [],
+                    "kind": "province",
+                    "country": entry["country"],
+                    "rank": 9,
+                    "geonameid": None,
+                    "coord_source": f"Natural Earth 10m admin-1 ({names}), union",
+                },
+            }
+        )
+    for entry in doc.get("zones", []):
+        features.append(_circle_zone(entry))
+    return features
+
+
+def _circle_zone(entry: dict) -> dict:
+    """A ``zone`` feature: the circle of ``radius_km`` around (``lon``, ``lat``)."""
+    from pyproj import Transformer
+    from shapely import Point
+    from shapely.ops import transform
+
+    centre = f"+proj=aeqd +lat_0={entry['lat']} +lon_0={entry['lon']} +datum=WGS84 +units=m"
+    back = Transformer.from_crs(centre, "EPSG:4326", always_xy=True)
+    disc = Point(0, 0).buffer(entry["radius_km"] * 1000.0, quad_segs=16)
+    outline = set_precision(transform(back.transform, disc), PRECISION)
+    return {
+        "type": "Feature",
+        "id": entry["id"],
+        "geometry": json.loads(json.dumps(mapping(outline))),
+        "properties": {
+            "id": entry["id"],
+            "name": entry["name"],
+            "aliases": [],
+            "kind": "zone",
+            "country": entry["country"],
+            "rank": 9,
+            "geonameid": None,
+            "coord_source": (
+                f"a circle of {entry['radius_km']:g} km around ({entry['lon']}, {entry['lat']})"
+            ),
+        },
+    }
