@@ -148,3 +148,28 @@ def test_state_table(run, mini):
 def test_help_explains_partial_dates(run):
     result = run("render", "--help")
     assert "a partial date means the end of its period" in " ".join(result.output.split())
+
+
+def test_the_geomap_process_ends_with_its_output_written_and_its_exit_status(mini, tmp_path):
+    """`geomap` ends its process at once after a command (no teardown of every object): what
+    it printed still reaches a pipe, the file is whole, and the exit status is the command's."""
+    import subprocess
+    import sys
+
+    def geomap(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "geomap", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    done = geomap("render", "-d", "2017-11", "-s", mini, "--size", "400x300", "-o", "m.png")
+    assert (done.returncode, done.stdout) == (0, "m.png\n")
+    with Image.open(tmp_path / "m.png") as image:
+        assert image.size == (400, 300)
+        image.load()
+    outside = geomap("render", "-d", "2030-01", "-s", mini, "-o", "n.png")
+    assert outside.returncode == 1 and "outside the covered range" in outside.stderr
+    assert not (tmp_path / "n.png").exists()
+    assert geomap("render", "-d", "20x").returncode == 2

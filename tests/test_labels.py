@@ -239,3 +239,63 @@ def test_text_is_measured_only_for_labels_that_might_fit():
     assert place_labels(lazy, frame) == place_labels(exact, frame)
     assert len(set(measured)) == len(measured)  # each at most once
     assert len(measured) < len(exact) * 0.7  # the dense map's hopeless labels were not measured
+
+
+@pytest.fixture
+def placements(monkeypatch, tmp_path):
+    """A private cache folder; counts the placements actually computed."""
+    import geomap.render.labels as labels
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    counted = []
+    real = labels.place_labels
+    monkeypatch.setattr(labels, "place_labels", lambda *a: counted.append(1) or real(*a))
+    return counted
+
+
+def placed_on(mini, size=(500, 400)):
+    """The labels of a new map of the mini scenario: (gid, text, position, alignment)."""
+    from datetime import date
+
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
+
+    scenario, style = load_scenario(mini), load_style(None)
+    canvas = make_canvas(scenario, style, size, 100)
+    draw_day(canvas, scenario, style, date(2017, 11, 30))
+    return [
+        (t.get_gid(), t.get_text(), t.get_position(), t.get_ha(), t.get_va())
+        for t in canvas.ax.texts
+        if (t.get_gid() or "").startswith("label-")
+    ]
+
+
+def test_a_placement_is_kept_and_the_same_map_places_nothing_again(mini, placements):
+    first = placed_on(mini)
+    assert len(placements) == 1 and len(first) >= 3
+    assert placed_on(mini) == first
+    assert len(placements) == 1
+
+
+def test_other_places_or_another_size_are_placed_afresh(mini, placements):
+    first = placed_on(mini)
+    placed_on(mini, (640, 480))
+    assert len(placements) == 2
+    places = mini.parent / "places.geojson"
+    places.write_text(places.read_text(encoding="utf-8").replace('"Raqqa"', '"Ar-Raqqa"'))
+    renamed = placed_on(mini)
+    assert len(placements) == 3
+    assert [t[1] for t in renamed] != [t[1] for t in first] and "Ar-Raqqa" in [
+        t[1] for t in renamed
+    ]
+
+
+def test_a_damaged_placement_is_placed_again(mini, placements, tmp_path):
+    first = placed_on(mini)
+    [entry] = (tmp_path / "cache").glob("labels-*")
+    entry.write_bytes(b"\x80\x05not quite a pickle")
+    assert placed_on(mini) == first
+    assert len(placements) == 2
+    assert placed_on(mini) == first
+    assert len(placements) == 2

@@ -72,7 +72,8 @@ class LabelsLayer(Layer):
             )
             fonts[item.place.id] = (item, prop)
         frame = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
-        placed = place_labels(requests, frame, canvas.obstacles_px + canvas.legend_space_px())
+        obstacles = canvas.obstacles_px + canvas.legend_space_px()
+        placed = kept_placement(requests, fonts, frame, obstacles, canvas.dpi)
         inverse = ax.transData.inverted()
         halo = [
             patheffects.withStroke(linewidth=2.2 * canvas.scale, foreground=style.colours["halo"])
@@ -133,3 +134,46 @@ class LabelsLayer(Layer):
         height = max((glyphs[char][1] for char in text), default=0.0)
         # kerning, ligatures, side bearings and hinting move the ink by a few pixels at most
         return max(0.8 * advance - 4.0, 0.0), 0.8 * height
+
+
+def kept_placement(requests, fonts, frame, obstacles, dpi: float) -> list:
+    """:func:`place_labels`, kept in the cache under everything the placement depends on:
+    every request (place, marker, size bounds), the text each one measures and in which font
+    file, size and weight, the frame, the obstacles, the resolution, matplotlib's and
+    FreeType's versions and their text settings (and geomap's code, as every cache entry)."""
+    import hashlib
+    import os
+
+    import matplotlib
+    from matplotlib import ft2font
+    from matplotlib.font_manager import findfont
+
+    from geomap.scenario.cache import remember
+
+    def font_file(prop) -> tuple:
+        path = findfont(prop)
+        status = os.stat(path)
+        return (path, status.st_size, status.st_mtime_ns)
+
+    texts = []
+    for request in requests:
+        item, prop = fonts[request.key]
+        texts.append(
+            (item.place.name, font_file(prop), prop.get_size_in_points(), prop.get_weight())
+        )
+    inputs = (
+        matplotlib.__version__,
+        ft2font.__freetype_version__,
+        sorted(
+            (name, repr(value))
+            for name, value in matplotlib.rcParams.items()
+            if name.startswith(("text.", "font."))
+        ),
+        float(dpi),
+        tuple(map(float, frame)),
+        [tuple(map(float, box)) for box in obstacles],
+        [(r.key, r.x, r.y, r.radius, r.width, r.height, r.marker_radius, r.rank) for r in requests],
+        texts,
+    )
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+    return remember(digest, "labels", lambda: place_labels(requests, frame, obstacles))

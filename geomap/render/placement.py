@@ -251,7 +251,15 @@ def _free_spot(
         blocked_hard = (hits & hard).any(axis=1)
     else:
         blocked = blocked_hard = np.zeros(len(x0), dtype=bool)
-    own = ~_nearer_to_another_marker(request, index, x0, y0, x1, y1, blockers)
+    # only the positions still open are checked for a nearer marker (on a dense map most
+    # labels have none left, and that check is the costly one)
+    open_ = np.flatnonzero(inside & ~blocked_hard)
+    if not len(open_):
+        return None
+    own = np.zeros(len(x0), dtype=bool)
+    own[open_] = ~_nearer_to_another_marker(
+        request, index, x0[open_], y0[open_], x1[open_], y1[open_], blockers
+    )
     for free in (inside & own & ~blocked, inside & own & ~blocked_hard):
         if free.any():
             chosen = int(np.argmax(free))
@@ -271,14 +279,15 @@ def _nearer_to_another_marker(
     py = np.clip(request.y, y0, y1)
     own = np.hypot(px - request.x, py - request.y)
     reach = float(own.max())
-    near = [
-        n
-        for n in blockers.grid.near(
+    near = np.array(
+        blockers.grid.near(
             (px.min() - reach, py.min() - reach, px.max() + reach, py.max() + reach)
-        )
-        if n < blockers.markers and blockers.owner[n] != index
-    ]
-    if not near:
+        ),
+        dtype=np.int64,
+    )
+    near = near[near < blockers.markers]
+    near = near[blockers.owner[near] != index]
+    if not len(near):
         return np.zeros(len(x0), dtype=bool)
     boxes = blockers.boxes[near]
     cx = (boxes[:, 0] + boxes[:, 2]) / 2

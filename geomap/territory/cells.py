@@ -14,7 +14,13 @@ from shapely.geometry import MultiPoint, box
 
 from geomap.domain.model import Place
 from geomap.domain.projection import project_xy
-from geomap.territory.overlay import GRID_M, disjoint_geometries, polygonal, union_near
+from geomap.territory.overlay import (
+    GRID_M,
+    disjoint_geometries,
+    parts_of,
+    polygonal,
+    union_near,
+)
 
 
 def place_xy(projection: str, places: list[Place]) -> np.ndarray:
@@ -89,12 +95,16 @@ class UnionCache:
         self._unions: dict = {}
         self._disjoint: dict = {}
         self._enclosures: dict = {}
+        # parts of coverage unions (their WKB) -> the coverage they come from: two such parts
+        # of one coverage share their edges exactly, so they are never compared for overlap
+        self._clean: dict[bytes, int] = {}
 
-    def union(self, cells: list, coverage: bool = False):
+    def union(self, cells: list, coverage: object = None):
         """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
         next most factions hold the same cells, and the union is the costly step of an
         estimate. ``coverage``: the cells are known to share their edges exactly (Voronoi cells
-        of one country), so the fast coverage union is exact."""
+        of one country, given as that country or any object that names the coverage), so the
+        fast coverage union is exact."""
         cells = [cell for cell in cells if not cell.is_empty]
         if not cells:
             return shapely.Polygon()
@@ -103,13 +113,16 @@ class UnionCache:
         if key not in cache:
             if len(cache) >= 512:
                 cache.clear()
+                self._clean.clear()
             if coverage:
                 # snapped again: along the country's outline the coverage union can cut a
                 # corner by a sliver that the grid puts back
-                union = shapely.set_precision(shapely.coverage_union_all(cells), GRID_M)
+                union = polygonal(shapely.set_precision(shapely.coverage_union_all(cells), GRID_M))
+                for wkb in shapely.to_wkb(parts_of(union)):
+                    self._clean[wkb] = id(coverage)
             else:
-                union = union_near(cells)
-            cache[key] = (cells, polygonal(union))
+                union = polygonal(union_near(cells))
+            cache[key] = (cells, union, coverage)  # the coverage kept alive: its id is used
         return cache[key][1]
 
     def disjoint(self, geometries: list) -> list:
@@ -125,7 +138,9 @@ class UnionCache:
                 # twice: a cut on the grid can leave a sliver of a few grid cells behind
                 [
                     shapely.normalize(g)
-                    for g in disjoint_geometries(disjoint_geometries(geometries))
+                    for g in disjoint_geometries(
+                        disjoint_geometries(geometries, self._clean), self._clean
+                    )
                 ],
             )
         return cache[key][1]

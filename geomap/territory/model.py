@@ -399,7 +399,7 @@ class TerritoryModel:
                     held.setdefault(side, []).append(cell)
                 else:
                     contested.setdefault((side, sides[runner_up[column]]), []).append(cell)
-        exact = country.is_coverage
+        exact = country if country.is_coverage else None  # the coverage the cells are in
         held_union = {}
         for key in sorted(set(held) | set(pieces)):
             union = self._unions.union(held.get(key, []), exact)

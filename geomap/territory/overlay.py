@@ -12,6 +12,8 @@ other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import shapely
 
@@ -122,7 +124,7 @@ class _Parts:
     parts of different owners that come near each other (found once with an STRtree, then kept
     up to date as parts are replaced)."""
 
-    def __init__(self, geometries: list):
+    def __init__(self, geometries: list, clean: Mapping[bytes, int] | None = None):
         pieces = [parts_of(g) for g in geometries]
         self.parts: list = [part for p in pieces for part in p]
         self.owner: list[int] = [k for k, p in enumerate(pieces) for _ in range(len(p))]
@@ -139,6 +141,10 @@ class _Parts:
         a, b = near_pairs(parts, parts)
         owner = np.array(self.owner, dtype=np.intp)
         keep = owner[a] > owner[b]
+        if clean and len(parts):
+            # parts of one coverage union share edges exactly: never compared
+            coverage = np.array([clean.get(w, -1) for w in shapely.to_wkb(parts)], dtype=np.int64)
+            keep &= (coverage[a] != coverage[b]) | (coverage[a] == -1)
         for p, q in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
             self.near.setdefault(self.owner[p], {}).setdefault(self.owner[q], []).append((p, q))
 
@@ -171,15 +177,17 @@ class _Parts:
                 self.near.setdefault(k, {}).setdefault(owner, []).append((other, mine))
 
 
-def disjoint_geometries(geometries: list) -> list:
+def disjoint_geometries(geometries: list, clean: Mapping[bytes, int] | None = None) -> list:
     """The geometries, each less whatever earlier ones already cover.
 
     Overlay on a fixed grid rounds every new vertex, so two pieces that meet along an edge can
     overlap by a sliver (up to ~0.1 km² on real outlines); earlier pieces keep such slivers.
     Only parts that come near each other are compared (an STRtree of the parts), and only the
-    parts whose interiors meet are cut.
+    parts whose interiors meet are cut. ``clean`` maps the WKB of parts known to come from one
+    coverage (cells that share their edges exactly) to that coverage: two parts of one coverage
+    cannot overlap and are not compared.
     """
-    index = _Parts(geometries)
+    index = _Parts(geometries, clean)
     result = list(geometries)
     for k, geometry in enumerate(geometries):
         if geometry.is_empty:
