@@ -26,12 +26,15 @@ def baseline_features(yaml_path: Path, provinces_path: Path) -> list[dict]:
     outlines = {f["properties"]["id"]: shape(f["geometry"]) for f in layer["features"]}
     features = []
     for entry in entries:
-        missing = [code for code in entry["provinces"] if code not in outlines]
-        if missing:
-            raise SystemExit(f"{yaml_path}: {entry['id']}: no province {', '.join(missing)}")
-        parts = [make_valid(outlines[code]) for code in entry["provinces"]]
-        outline = set_precision(union_all(parts), PRECISION)
-        names = ", ".join(entry["provinces"])
+        if "river" in entry:
+            outline, origin = _side_of_river(entry, provinces_path.parent)
+        else:
+            missing = [code for code in entry["provinces"] if code not in outlines]
+            if missing:
+                raise SystemExit(f"{yaml_path}: {entry['id']}: no province {', '.join(missing)}")
+            parts = [make_valid(outlines[code]) for code in entry["provinces"]]
+            outline = set_precision(union_all(parts), PRECISION)
+            origin = f"Natural Earth 10m admin-1 ({', '.join(entry['provinces'])}), union"
         features.append(
             {
                 "type": "Feature",
@@ -45,13 +48,43 @@ def baseline_features(yaml_path: Path, provinces_path: Path) -> list[dict]:
                     "country": entry["country"],
                     "rank": 9,
                     "geonameid": None,
-                    "coord_source": f"Natural Earth 10m admin-1 ({names}), union",
+                    "coord_source": origin,
                 },
             }
         )
     for entry in doc.get("zones", []):
         features.append(_circle_zone(entry))
     return features
+
+
+def _side_of_river(entry: dict, geo: Path):
+    """The part of a country on one side of a river: the country outline of
+    ``geo/countries.geojson`` split by the river of ``geo/rivers.geojson``, the part holding the
+    point ``side_of`` (lon, lat)."""
+    from shapely import Point
+    from shapely.ops import split
+
+    countries = json.loads((geo / "countries.geojson").read_text(encoding="utf-8"))
+    rivers = json.loads((geo / "rivers.geojson").read_text(encoding="utf-8"))
+    country = next(
+        make_valid(shape(f["geometry"]))
+        for f in countries["features"]
+        if f["properties"]["id"] == entry["country"]
+    )
+    river = next(
+        shape(f["geometry"]) for f in rivers["features"] if f["properties"]["id"] == entry["river"]
+    )
+    inside = Point(*entry["side_of"])
+    parts = [part for part in split(country, river).geoms if part.contains(inside)]
+    if len(parts) != 1:
+        raise SystemExit(
+            f"{entry['id']}: the {entry['river']} does not cut {entry['country']} in two"
+        )
+    origin = (
+        f"Natural Earth 10m admin-0 ({entry['country']}) cut by the GSHHG {entry['river']},"
+        f" the side of ({entry['side_of'][0]}, {entry['side_of'][1]})"
+    )
+    return set_precision(parts[0], PRECISION), origin
 
 
 def _circle_zone(entry: dict) -> dict:

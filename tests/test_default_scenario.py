@@ -101,6 +101,8 @@ def test_baseline_regions_fill_the_desert_after_the_2017_campaigns(scenario):
     assert after["homs-governorate"].since == date(2017, 8, 5)
     assert after["hasakah-governorate"].holder == "sdf"
     assert after["hasakah-governorate"].since == date(2017, 11, 9)  # Markada
+    assert after["jazira"].holder == "sdf"
+    assert after["jazira"].since == date(2017, 10, 22)  # al-Omar
 
 
 @pytest.mark.parametrize(
