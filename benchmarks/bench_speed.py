@@ -208,8 +208,6 @@ def main() -> None:
                 f"{one_map_cold / heavy_import:.2f}x the reference",
             ),
         ]
-        naive = naive_series(days, out)
-        serial = geomap_series_in_process(days, out)
 
         def batch_seconds(first: date, last: date, folder: str, env: dict = ENV) -> float:
             start = time.perf_counter()
@@ -243,6 +241,8 @@ def main() -> None:
         )
         naive_whole = time.perf_counter() - naive_start
         batch_seconds(days[0], days[-1], "batch-warm-up")  # fills the cache
+        naive = naive_series(days, out)
+        serial = geomap_series_in_process(days, out)
         whole = batch_seconds(days[0], days[-1], "batch-a")
         whole_cold = batch_seconds(days[0], days[-1], "batch-cold", NO_CACHE)
         one_frame = min(batch_seconds(days[0], days[0], f"batch-one-{n}") for n in range(3))

@@ -262,3 +262,59 @@ def test_a_kept_territory_model_is_the_built_one_vertex_for_vertex(mini, parses,
     expected = geometries(built)
     assert any(grid > 0 for _, grid in expected)  # snapped geometries are among them
     assert geometries(kept) == expected
+
+
+def test_projected_coordinates_are_kept_exactly(monkeypatch, tmp_path):
+    import numpy as np
+
+    from geomap.domain import projection as plane
+    from geomap.scenario import cache
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    lcc = "+proj=lcc +lat_1=31 +lat_2=37 +lat_0=34 +lon_0=41.5 +datum=WGS84 +units=m +no_defs"
+    lon, lat = [36.2, 39.01, 44.4], [33.5, 35.95, 33.3]
+    computed = []
+    real = plane.project_xy
+    monkeypatch.setattr(plane, "project_xy", lambda *a: computed.append(1) or real(*a))
+
+    def new_process():
+        monkeypatch.setattr(cache, "_PROJECTED", {})
+
+    x, y = cache.kept_xy(lcc, lon, lat)
+    expected = real(lcc, lon, lat)
+    assert x.tolist() == expected[0].tolist() and y.tolist() == expected[1].tolist()
+    new_process()
+    again = cache.kept_xy(lcc, lon, lat)
+    assert [a.tolist() for a in again] == [x.tolist(), y.tolist()] and len(computed) == 1
+    back = cache.kept_xy(lcc, x, y, inverse=True)
+    assert np.allclose(back, (lon, lat), atol=1e-9)
+    cache.kept_xy(lcc, lon, [33.5, 35.95, 33.4])  # another point: computed
+    assert len(computed) == 2
+    for entry in (tmp_path / "cache").glob("projected-*"):
+        entry.write_bytes(b"")
+    new_process()
+    assert [a.tolist() for a in cache.kept_xy(lcc, lon, lat)] == [x.tolist(), y.tolist()]
+    assert len(computed) == 3
+
+
+def test_a_map_drawn_again_never_imports_pyproj(mini, tmp_path):
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from geomap.cli import cli\n"
+        f"cli(['render', '-d', '2017-11', '-s', {str(mini)!r}, '--size', '400x300', '--force',"
+        f" '-o', {str(tmp_path / 'm.png')!r}], standalone_mode=False)\n"
+        "print('pyproj' in sys.modules)"
+    )
+    env = {**os.environ, "GEOMAP_CACHE_DIR": str(tmp_path / "cache"), "MPLBACKEND": "Agg"}
+
+    def imports_pyproj() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+        )
+        return done.stdout.split()[-1]
+
+    assert imports_pyproj() == "True"  # the first time, everything is computed
+    assert imports_pyproj() == "False"

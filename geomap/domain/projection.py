@@ -20,6 +20,19 @@ def project_xy(projection: str, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x), np.asarray(y)
 
 
+@lru_cache(maxsize=8)
+def _inverse(projection: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(projection, "EPSG:4326", always_xy=True)
+
+
+def unproject_xy(projection: str, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Map metres back to arrays of longitude and latitude."""
+    lon, lat = _inverse(projection).transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(lon), np.asarray(lat)
+
+
 def project_geometry(projection: str, geometry):
     """A shapely geometry from lon/lat to map metres."""
     import shapely
@@ -32,9 +45,10 @@ def project_geometry(projection: str, geometry):
 
 
 def projected_bounds(
-    projection: str, extent_lonlat: tuple[float, float, float, float]
+    projection: str, extent_lonlat: tuple[float, float, float, float], project=project_xy
 ) -> tuple[float, float, float, float]:
-    """Bounds in map metres of the lon/lat rectangle, its edges densified (they curve)."""
+    """Bounds in map metres of the lon/lat rectangle, its edges densified (they curve);
+    ``project`` is :func:`project_xy` or a function like it."""
     west, south, east, north = extent_lonlat
     steps = np.linspace(0.0, 1.0, 64)
     lon = np.concatenate(
@@ -53,7 +67,7 @@ def projected_bounds(
             north - (north - south) * steps,
         ]
     )
-    x, y = project_xy(projection, lon, lat)
+    x, y = project(projection, lon, lat)
     return float(x.min()), float(y.min()), float(x.max()), float(y.max())
 
 

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from geomap.domain.dates import long_date
 from geomap.domain.join import PlaceOnMap
 from geomap.domain.model import Faction
-from geomap.domain.projection import fit_bounds_to_aspect, project_xy, projected_bounds
+from geomap.domain.projection import fit_bounds_to_aspect, projected_bounds
 from geomap.output.files import png_bytes, savefig_metadata, write_atomically
 from geomap.render.areas import AreasLayer
 from geomap.render.basemap import BasemapLayer, CountryNamesLayer
@@ -40,6 +40,7 @@ from geomap.render.labels import LabelsLayer
 from geomap.render.layer import Layer, LegendScope, MapFrame, Scene
 from geomap.render.legend import LegendLayer
 from geomap.render.markers import MarkersLayer
+from geomap.scenario.cache import kept_xy
 from geomap.scenario.style import Style
 
 MAP_AXES = (0.0, 0.045, 1.0, 0.855)  # left, bottom, width, height (fractions of the figure)
@@ -174,7 +175,7 @@ class MapCanvas:
             self.ax = self.figure.add_axes(rect)
             self.ax.set_axis_off()
             self.ax.set_facecolor(style.colours["background"])
-            bounds = projected_bounds(projection, extent_lonlat)
+            bounds = projected_bounds(projection, extent_lonlat, kept_xy)
             self.bounds = fit_bounds_to_aspect(bounds, width_px * rect[2], height_px * rect[3])
             x0, y0, x1, y1 = self.bounds
             self.ax.set_xlim(x0, x1)
@@ -261,7 +262,7 @@ class MapCanvas:
         scope = LegendScope.of(
             legend_from if legend_from is not None else places, areas is not None, contested
         )
-        x, y = project_xy(
+        x, y = kept_xy(
             self.projection,
             [p.place.lonlat[0] for p in places],
             [p.place.lonlat[1] for p in places],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from geomap.domain.projection import project_xy
 from geomap.render.geometry import add_points
 from geomap.render.layer import FRAME, Z_CHANGES, Layer, Scene
 from geomap.render.symbology import CHANGE_COLOUR
+from geomap.scenario.cache import kept_xy
 
 
 class ChangesLayer(Layer):
@@ -18,7 +18,7 @@ class ChangesLayer(Layer):
         places = scene.changes
         if not places:
             return
-        x, y = project_xy(
+        x, y = kept_xy(
             canvas.projection,
             [p.place.lonlat[0] for p in places],
             [p.place.lonlat[1] for p in places],

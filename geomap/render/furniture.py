@@ -6,8 +6,8 @@ import math
 
 from matplotlib.patches import Rectangle
 
-from geomap.domain.projection import project_xy
 from geomap.render.layer import FRAME, OVERLAY, STATIC, Z_FURNITURE, Layer, Scene
+from geomap.scenario.cache import kept_xy
 
 TITLE_Y = 0.972
 SUBTITLE_Y = 0.922
@@ -70,15 +70,12 @@ class NorthArrowLayer(Layer):
     lifetime = OVERLAY
 
     def setup(self, canvas) -> None:
-        from pyproj import Transformer
-
         ax = canvas.ax
         x0, y0, x1, y1 = canvas.bounds
         x = x1 - (x1 - x0) * 0.035
         y = y1 - (y1 - y0) * 0.11
-        inverse = Transformer.from_crs(canvas.projection, "EPSG:4326", always_xy=True)
-        lon, lat = inverse.transform(x, y)
-        nx, ny = project_xy(canvas.projection, [lon, lon], [lat, lat + 0.5])
+        (lon,), (lat,) = kept_xy(canvas.projection, [x], [y], inverse=True)
+        nx, ny = kept_xy(canvas.projection, [lon, lon], [lat, lat + 0.5])
         angle = math.atan2(float(nx[1] - nx[0]), float(ny[1] - ny[0]))
         length = (y1 - y0) * 0.05
         dx, dy = length * math.sin(angle), length * math.cos(angle)

@@ -129,10 +129,10 @@ class LegendLayer(Layer):
             land = focus_land(canvas)
             markers = np.empty((0, 2))
             if canvas.places_lonlat:
-                from geomap.domain.projection import project_xy
+                from geomap.scenario.cache import kept_xy
 
                 lon, lat = np.asarray(canvas.places_lonlat, dtype=float).T
-                markers = canvas.data_to_px(*project_xy(canvas.projection, lon, lat))
+                markers = canvas.data_to_px(*kept_xy(canvas.projection, lon, lat))
             best = None
             self.corner = CORNERS[0]
             legend = self._make(canvas, *rows)  # made once, then moved from corner to corner

@@ -189,6 +189,45 @@ def _store(entry: Path, stored: dict) -> None:
                 os.unlink(temp)
 
 
+@functools.cache
+def _pyproj_stamp() -> str:
+    """The installed pyproj (its package file's size and time), found without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pyproj")
+        status = os.stat(spec.origin)
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return "no pyproj"
+    return f"{spec.origin}:{status.st_size}:{status.st_mtime_ns}"
+
+
+_PROJECTED: dict[str, tuple] = {}
+
+
+def kept_xy(projection: str, lon, lat, inverse: bool = False):
+    """:func:`~geomap.domain.projection.project_xy` of these coordinates (or, ``inverse``,
+    :func:`~geomap.domain.projection.unproject_xy`), kept in the cache under the projection,
+    the exact coordinates and the installed pyproj: a map drawn again never imports pyproj."""
+    import numpy as np
+
+    from geomap.domain import projection as plane
+
+    lon = np.ascontiguousarray(lon, dtype=float)
+    lat = np.ascontiguousarray(lat, dtype=float)
+    way = "inverse" if inverse else "forward"
+    head = f"{projection}\n{way}\n{_pyproj_stamp()}\n{lon.shape}\n{lat.shape}\n".encode()
+    key = hashlib.sha256(head + lon.tobytes() + b"\0" + lat.tobytes()).hexdigest()[:32]
+    found = _PROJECTED.get(key)
+    if found is None:
+        convert = plane.unproject_xy if inverse else plane.project_xy
+        found = remember(key, "projected", lambda: convert(projection, lon, lat))
+        if len(_PROJECTED) >= 64:
+            _PROJECTED.clear()
+        _PROJECTED[key] = found
+    return found[0].copy(), found[1].copy()
+
+
 def remember(digest: str, name: str, build: Callable[[], Any]) -> Any:
     """``build()``, kept in the cache under ``digest`` (of the content of every file it is built
     from) and ``name``, and geomap's code; built again whenever any of them differs."""
