@@ -122,3 +122,17 @@ def test_voronoi_cells_cover_the_outline_exactly_cut_only_at_its_edge():
     # the cut points on the slanted edges are rounded to the grid: a sliver along them
     assert abs(shapely.coverage_union_all(cells).area - outline.area) < 1e-4 * outline.area
     assert all(shapely.covers(shapely.buffer(outline, GRID_M), cell) for cell in cells)
+
+
+def test_a_pickled_union_cache_starts_empty():
+    import pickle
+
+    from geomap.territory.cells import UnionCache
+
+    cache = UnionCache()
+    cells = squares([(0, 0), (1, 0)])
+    cache.union(cells, coverage="AA")
+    assert cache._unions and cache._clean
+    again = pickle.loads(pickle.dumps(cache))
+    assert not again._unions and not again._clean and not again._disjoint
+    assert same(again.union(cells, coverage="AA"), cache.union(cells, coverage="AA"))

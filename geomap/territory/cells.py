@@ -99,6 +99,14 @@ class UnionCache:
         # of one coverage share their edges exactly, so they are never compared for overlap
         self._clean: dict[bytes, int] = {}
 
+    def __getstate__(self) -> dict:
+        # the caches are keyed by object ids, which mean nothing in another process: a pickled
+        # model (the scenario cache) starts with empty caches
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
     def union(self, cells: list, coverage: object = None):
         """The union of ``cells`` (polygons only), remembered: from one frame of a series to the
         next most factions hold the same cells, and the union is the costly step of an
