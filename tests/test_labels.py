@@ -299,3 +299,46 @@ def test_a_damaged_placement_is_placed_again(mini, placements, tmp_path):
     assert len(placements) == 2
     assert placed_on(mini) == first
     assert len(placements) == 2
+
+
+def test_the_labels_pixels_are_kept_and_drawn_again_when_their_look_changes(
+    mini, monkeypatch, tmp_path
+):
+    """A series keeps its labels as pixels; the next run reads them from the cache while the
+    placement, the halo, the figure and matplotlib's settings are the same."""
+    from dataclasses import replace
+    from datetime import date
+
+    import numpy as np
+
+    from geomap.products.map import draw_day, make_canvas
+    from geomap.render.frames import Compositor
+    from geomap.scenario.load import load_scenario
+    from geomap.scenario.style import load_style
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    drawn = []
+    real = Compositor.isolated
+
+    def isolated(self, artists):
+        if any((getattr(a, "get_gid", lambda: "")() or "").startswith("label-") for a in artists):
+            drawn.append(1)
+        return real(self, artists)
+
+    monkeypatch.setattr(Compositor, "isolated", isolated)
+    scenario = load_scenario(mini)
+
+    def frame(style):
+        canvas = make_canvas(scenario, style, (500, 400), 100)
+        draw_day(canvas, scenario, style, date(2017, 11, 30))
+        return canvas.fast_rgba().copy()
+
+    style = load_style(None)
+    first = frame(style)
+    assert len(drawn) == 1
+    assert np.array_equal(frame(style), first) and len(drawn) == 1
+    red_halo = replace(style, colours={**style.colours, "halo": "#ff0000"})
+    assert not np.array_equal(frame(red_halo), first) and len(drawn) == 2
+    for entry in (tmp_path / "cache").glob("pixels-*"):
+        entry.write_bytes(entry.read_bytes()[:1000])
+    assert np.array_equal(frame(style), first) and len(drawn) == 3

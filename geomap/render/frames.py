@@ -62,6 +62,16 @@ class Compositor:
         premultiplied = layer[index, :3].astype(np.uint32) * alpha + 127
         return opaque, layer[opaque, :3].copy(), index, premultiplied, 255 - alpha
 
+    def kept_isolated(self, layer) -> tuple:
+        """:meth:`isolated` pixels of ``layer``, kept in the cache under its
+        :meth:`~geomap.render.layer.Layer.pixels_key` when it has one."""
+        digest = layer.pixels_key(self.canvas)
+        if digest is None:
+            return self.isolated(layer.artists)
+        from geomap.scenario.cache import remember
+
+        return remember(digest, "pixels", lambda: self.isolated(layer.artists))
+
     def capture_background(self) -> None:
         """Draw the static layers alone and keep their pixels."""
         if self.background is not None:
@@ -85,7 +95,7 @@ class Compositor:
             if layer.lifetime == OVERLAY and layer.artists:
                 key = (id(layer), *layer.cache_key())
                 if key not in self.overlays:
-                    self.overlays[key] = self.isolated(layer.artists)
+                    self.overlays[key] = self.kept_isolated(layer)
         renderer = figure.canvas.get_renderer()
         order = {id(a): i for i, a in enumerate(canvas.ax.get_children())}
         if self.map_pixels is not None:  # only the date changed: start from the last map

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import matplotlib
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.lines import Line2D
 
 from geomap.render.layer import OVERLAY, Z_LABEL, Z_LEADER, Layer, Scene
 from geomap.render.placement import LabelRequest, place_labels
+from geomap.scenario.cache import remember
 
 LEADER_COLOUR, LEADER_WIDTH = "#333333", 0.8  # a leader line is seen at a glance
 
@@ -19,6 +23,7 @@ class LabelsLayer(Layer):
     def __init__(self) -> None:
         super().__init__()
         self.placed = False
+        self.placement: str | None = None  # digest of everything the placement depends on
         self._glyph_sizes: dict[tuple, dict[str, tuple[float, float]]] = {}
 
     def draw(self, canvas, scene: Scene) -> None:
@@ -73,7 +78,10 @@ class LabelsLayer(Layer):
             fonts[item.place.id] = (item, prop)
         frame = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
         obstacles = canvas.obstacles_px + canvas.legend_space_px()
-        placed = kept_placement(requests, fonts, frame, obstacles, canvas.dpi)
+        self.placement = placement_key(requests, fonts, frame, obstacles, canvas.dpi)
+        placed = remember(
+            self.placement, "labels", lambda: place_labels(requests, frame, obstacles)
+        )
         inverse = ax.transData.inverted()
         halo = [
             patheffects.withStroke(linewidth=2.2 * canvas.scale, foreground=style.colours["halo"])
@@ -109,6 +117,27 @@ class LabelsLayer(Layer):
                 ax.add_line(line)
                 self.artists.append(line)
 
+    def pixels_key(self, canvas) -> str | None:
+        """The labels' pixels depend on their placement (which covers the places, texts, fonts
+        and resolution), their halo and leader lines, the figure's size and the map's extent, and
+        matplotlib's settings."""
+        if self.placement is None:
+            return None
+        inputs = (
+            self.placement,
+            canvas.style.colours["halo"],
+            canvas.scale,
+            LEADER_COLOUR,
+            LEADER_WIDTH,
+            tuple(canvas.size_px),
+            float(canvas.dpi),
+            tuple(map(float, canvas.ax.get_position().bounds)),
+            tuple(map(float, canvas.bounds)),
+            [artist.get_gid() for artist in self.artists],
+            sorted((name, repr(value)) for name, value in matplotlib.rcParams.items()),
+        )
+        return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
+
     def text_size_floor(self, canvas, text: str, prop) -> tuple[float, float]:
         """At most the width and height in pixels that ``text`` measures, from each character's
         advance and height (read once per font): far quicker than measuring the text."""
@@ -136,19 +165,16 @@ class LabelsLayer(Layer):
         return max(0.8 * advance - 4.0, 0.0), 0.8 * height
 
 
-def kept_placement(requests, fonts, frame, obstacles, dpi: float) -> list:
-    """:func:`place_labels`, kept in the cache under everything the placement depends on:
-    every request (place, marker, size bounds), the text each one measures and in which font
-    file, size and weight, the frame, the obstacles, the resolution, matplotlib's and
+def placement_key(requests, fonts, frame, obstacles, dpi: float) -> str:
+    """A digest of everything :func:`place_labels` depends on, under which the placement is kept
+    in the cache: every request (place, marker, size bounds), the text each one measures and in
+    which font file, size and weight, the frame, the obstacles, the resolution, matplotlib's and
     FreeType's versions and their text settings (and geomap's code, as every cache entry)."""
-    import hashlib
     import os
 
     import matplotlib
     from matplotlib import ft2font
     from matplotlib.font_manager import findfont
-
-    from geomap.scenario.cache import remember
 
     def font_file(prop) -> tuple:
         path = findfont(prop)
@@ -175,5 +201,4 @@ def kept_placement(requests, fonts, frame, obstacles, dpi: float) -> list:
         [(r.key, r.x, r.y, r.radius, r.width, r.height, r.marker_radius, r.rank) for r in requests],
         texts,
     )
-    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
-    return remember(digest, "labels", lambda: place_labels(requests, frame, obstacles))
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]

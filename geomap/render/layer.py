@@ -116,6 +116,11 @@ class Layer:
         """For an ``OVERLAY``: cached pixels are reused while this stays the same."""
         return (type(self).__name__, len(self.artists))
 
+    def pixels_key(self, canvas: MapCanvas) -> str | None:
+        """For an ``OVERLAY``: a digest of everything its pixels depend on, under which they are
+        kept in the cache between runs; None (the default): drawn afresh in every run."""
+        return None
+
     def legend_entries(self, canvas: MapCanvas, scope: LegendScope) -> list[LegendEntry]:
         return []
 
