@@ -136,3 +136,33 @@ def test_a_pickled_union_cache_starts_empty():
     again = pickle.loads(pickle.dumps(cache))
     assert not again._unions and not again._clean and not again._disjoint
     assert same(again.union(cells, coverage="AA"), cache.union(cells, coverage="AA"))
+
+
+def test_near_misses_are_the_cells_with_a_vertex_close_to_a_segment_not_ending_there():
+    from geomap.territory.cells import near_misses
+
+    grid = squares([(x, y) for x in range(4) for y in range(4)])
+    assert near_misses(grid) == frozenset()  # shared vertices and edges are no near miss
+    left = box(0, 0, 1000, 1000)
+    right = shapely.Polygon([(1000, 0), (2000, 0), (2000, 1000), (1000, 1000), (1003, 500)])
+    far = box(5000, 0, 6000, 1000)
+    assert near_misses([left, right, far]) == frozenset({id(left), id(right)})
+
+
+def test_a_coverage_union_is_snapped_where_the_grid_changes_it_and_nowhere_else():
+    from types import SimpleNamespace
+
+    from geomap.territory.cells import UnionCache, near_misses, voronoi_cells
+
+    outline = box(0, 0, 40_000, 40_000)
+    rng = np.random.default_rng(11)
+    xy = np.round(rng.uniform(0, 40_000, (3000, 2)) / GRID_M) * GRID_M
+    cells = [c for c in voronoi_cells(np.unique(xy, axis=0), outline) if not c.is_empty]
+    coverage = SimpleNamespace(near_misses=near_misses(cells))
+    assert coverage.near_misses  # the layout has some: the snapping path is exercised
+    for k in range(6):
+        chosen = [c for c, pick in zip(cells, rng.random(len(cells)) < 0.3, strict=True) if pick]
+        ours = UnionCache().union(chosen, coverage=coverage)
+        plain = shapely.set_precision(shapely.coverage_union_all(chosen), GRID_M)
+        assert same(ours, plain), k
+        assert shapely.get_precision(ours) == GRID_M

@@ -16,7 +16,10 @@ from geomap.domain.model import Place
 from geomap.domain.projection import project_xy
 from geomap.territory.overlay import (
     GRID_M,
+    assemble,
+    components,
     disjoint_geometries,
+    near_pairs,
     parts_of,
     polygonal,
     union_near,
@@ -79,12 +82,80 @@ def voronoi_cells(xy: np.ndarray, outline) -> np.ndarray:
     return cells
 
 
+def near_misses(cells) -> frozenset[int]:
+    """The ids of the cells with a vertex within a grid cell of a segment that does not end
+    there (their own or another cell's), and of the cells with such a segment.
+
+    Snapping a union of cells to the grid changes it only at such near misses (a vertex in the
+    pixel of a segment is made a node of it); a union of cells that has none is already as the
+    grid makes it, so it is only marked with the grid, not snapped again.
+    """
+    present = [cell for cell in cells if cell is not None and not cell.is_empty]
+    if not present:
+        return frozenset()
+    rings = shapely.get_rings(np.array(present, dtype=object), return_index=True)
+    ring_cells = rings[1]
+    coords, ring_of = shapely.get_coordinates(rings[0], return_index=True)
+    # segments: consecutive coordinates of one ring
+    same = ring_of[1:] == ring_of[:-1]
+    starts = coords[:-1][same]
+    ends = coords[1:][same]
+    segment_cell = ring_cells[ring_of[:-1][same]]
+    vertex_cell = ring_cells[ring_of]
+    low = np.minimum(starts, ends)
+    high = np.maximum(starts, ends)
+    tree = shapely.STRtree(shapely.box(low[:, 0], low[:, 1], high[:, 0], high[:, 1]))
+    # segments whose box comes within a grid cell of a vertex, less the ones ending there
+    found_vertex, found_segment = tree.query(
+        shapely.box(*(coords - GRID_M).T, *(coords + GRID_M).T)
+    )
+    vertex = coords[found_vertex]
+    at_end = np.all(vertex == starts[found_segment], axis=1) | np.all(
+        vertex == ends[found_segment], axis=1
+    )
+    found_vertex, found_segment = found_vertex[~at_end], found_segment[~at_end]
+    # the distance from each such vertex to its segment
+    a, b, p = starts[found_segment], ends[found_segment], coords[found_vertex]
+    ab = b - a
+    t = np.clip(np.sum((p - a) * ab, axis=1) / np.maximum(np.sum(ab * ab, axis=1), 1e-12), 0, 1)
+    near = np.hypot(*(a + t[:, None] * ab - p).T) <= GRID_M
+    found_vertex, found_segment = found_vertex[near], found_segment[near]
+    marked = set(vertex_cell[found_vertex].tolist()) | set(segment_cell[found_segment].tolist())
+    return frozenset(id(present[index]) for index in marked)
+
+
 def lonlat_bounds(places: Iterable[Place]) -> tuple[float, float, float, float]:
     points = [p.lonlat for p in places]
     if not points:
         return (-1.0, -1.0, 1.0, 1.0)
     lons, lats = zip(*points, strict=True)
     return (min(lons), min(lats), max(lons), max(lats))
+
+
+def _snapped(union, cells: list, coverage):
+    """A coverage union of ``cells`` snapped to the grid, as ``set_precision`` snaps it: along
+    the country's outline the coverage union can cut a corner by a sliver that the grid puts
+    back. Snapping changes a union only at near misses (:func:`near_misses`), so only the parts
+    near the coverage's near-miss cells are snapped; the others are only marked with the grid."""
+    misses = getattr(coverage, "near_misses", None)
+    if misses is None:
+        return shapely.set_precision(union, GRID_M)
+    missed = [cell for cell in cells if id(cell) in misses]
+    if not missed:
+        return shapely.set_precision(union, GRID_M, mode="pointwise")
+    parts = parts_of(union)
+    found, _ = near_pairs(parts, np.array(missed, dtype=object))
+    if not len(found):
+        return shapely.set_precision(union, GRID_M, mode="pointwise")
+    # the parts near a near miss, and every part that comes near those (snapping them together)
+    a, b = near_pairs(parts, parts)
+    label = components(len(parts), a, b)
+    snap = np.isin(label, label[found])
+    # (built without the grid: set_precision leaves a geometry already on it as it is)
+    group = parts[snap]
+    group = group[0] if len(group) == 1 else shapely.multipolygons(group)
+    snapped = parts_of(polygonal(shapely.set_precision(group, GRID_M)))
+    return assemble([*parts[~snap], *snapped])
 
 
 class UnionCache:
@@ -123,9 +194,7 @@ class UnionCache:
                 cache.clear()
                 self._clean.clear()
             if coverage:
-                # snapped again: along the country's outline the coverage union can cut a
-                # corner by a sliver that the grid puts back
-                union = polygonal(shapely.set_precision(shapely.coverage_union_all(cells), GRID_M))
+                union = polygonal(_snapped(shapely.coverage_union_all(cells), cells, coverage))
                 for wkb in shapely.to_wkb(parts_of(union)):
                     self._clean[wkb] = id(coverage)
             else:

@@ -44,6 +44,7 @@ from geomap.territory.cells import (
     UnionCache,
     lattice,
     lonlat_bounds,
+    near_misses,
     place_xy,
     polygonal,
     voronoi_cells,
@@ -119,6 +120,7 @@ class _Country:
         # checked once, and an overlay union on the grid is used if they do not.
         present = [cell for cell in self.cells if cell is not None and not cell.is_empty]
         self.is_coverage = bool(present) and bool(shapely.coverage_is_valid(np.array(present)))
+        self.near_misses = near_misses(self.cells)  # cells whose unions the grid still changes
         self.pieces: dict[tuple[int, str], Any] = {}  # besieged cores and rings, made on demand
 
 

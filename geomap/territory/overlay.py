@@ -78,7 +78,7 @@ def near_pairs(first: np.ndarray, second: np.ndarray, margin: float = MARGIN_M):
     return found[0], found[1]
 
 
-def _components(count: int, pairs_a: np.ndarray, pairs_b: np.ndarray) -> np.ndarray:
+def components(count: int, pairs_a: np.ndarray, pairs_b: np.ndarray) -> np.ndarray:
     """A component label for each of ``count`` nodes joined by the edges (a, b)."""
     parent = np.arange(count)
 
@@ -108,7 +108,7 @@ def union_near(geometries: list):
     a, b = a[keep], b[keep]
     if not len(a):
         return assemble(parts)
-    label = _components(len(parts), a, b)
+    label = components(len(parts), a, b)
     joined = set(a.tolist()) | set(b.tolist())
     result = [part for index, part in enumerate(parts) if index not in joined]
     groups: dict[int, list] = {}
