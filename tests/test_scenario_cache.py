@@ -318,3 +318,14 @@ def test_a_map_drawn_again_never_imports_pyproj(mini, tmp_path):
 
     assert imports_pyproj() == "True"  # the first time, everything is computed
     assert imports_pyproj() == "False"
+
+
+def test_a_value_that_cannot_be_kept_is_still_given(monkeypatch, tmp_path):
+    import threading
+
+    from geomap.scenario.cache import remember
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    lock = threading.Lock()  # cannot be pickled
+    assert remember("digest", "lock", lambda: {"lock": lock})["lock"] is lock
+    assert not list((tmp_path / "cache").glob("lock-*"))

@@ -176,7 +176,7 @@ def _loads(data: bytes) -> Any:
 
 def _store(entry: Path, stored: dict) -> None:
     """Write the entry whole or not at all; a cache that cannot be written is no error."""
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+    with contextlib.suppress(Exception):  # a folder, a disk or a value that will not take it
         entry.parent.mkdir(parents=True, exist_ok=True)
         data = _dumps(stored)
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
