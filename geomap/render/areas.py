@@ -15,8 +15,16 @@ from geomap.render.symbology import AREA_ALPHA, AREA_HATCH, LEGEND_GREY, area_fi
 class AreasLayer(Layer):
     lifetime = FRAME
 
+    def __init__(self) -> None:
+        super().__init__()
+        # the last frame's paths by their geometry's WKB: a series' areas change little from
+        # one frame to the next, and the same shape gives the same path
+        self._paths: dict[bytes, MplPath] = {}
+        self._drawn_paths: dict[bytes, MplPath] = {}
+
     def draw(self, canvas, scene: Scene) -> None:
         self.clear()
+        self._paths, self._drawn_paths = self._drawn_paths, {}
         if scene.territory is not None:
             self.draw_areas(canvas, scene.territory.held, scene.territory.contested)
 
@@ -55,7 +63,9 @@ class AreasLayer(Layer):
     def _patch(self, canvas, geometry, facecolor: str, gid: str) -> MplPath | None:
         if geometry is None or geometry.is_empty:
             return None
-        path = geometry_path(geometry)
+        key = geometry.wkb
+        path = self._paths.get(key) or geometry_path(geometry)
+        self._drawn_paths[key] = path
         self._add(canvas, path, facecolor, gid)
         return path
 
