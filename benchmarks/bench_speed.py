@@ -34,15 +34,28 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
 NO_CACHE = {**ENV, "GEOMAP_CACHE_DIR": "off"}
 
 
+CPU: dict[str, float] = {}  # least CPU time (user + system, every process) of a timed command
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], cwd: str | None = None, env: dict | None = None) -> float:
+    """Run ``command``; its wall-clock seconds (its CPU seconds go to :data:`CPU` by name)."""
+    cpu, start = children_cpu(), time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=env or ENV)
+    wall = time.perf_counter() - start
+    name = " ".join(command[1:]) + (" (cache off)" if env is NO_CACHE else "")
+    CPU[name] = min(CPU.get(name, float("inf")), children_cpu() - cpu)
+    return wall
+
+
 def best_of(
     command: list[str], repeat: int, cwd: str | None = None, env: dict | None = None
 ) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=cwd, env=env or ENV)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(run(command, cwd, env) for _ in range(repeat))
 
 
 def geomap_command(*args: str) -> list[str]:
@@ -210,8 +223,7 @@ def main() -> None:
         ]
 
         def batch_seconds(first: date, last: date, folder: str, env: dict = ENV) -> float:
-            start = time.perf_counter()
-            subprocess.run(
+            return run(
                 geomap_command(
                     "batch",
                     "--from",
@@ -226,20 +238,11 @@ def main() -> None:
                     "2",
                     "--quiet",
                 ),
-                check=True,
-                capture_output=True,
                 env=env,
             )
-            return time.perf_counter() - start
 
-        naive_start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, __file__, "--naive-process", str(out), str(len(days))],
-            check=True,
-            capture_output=True,
-            env=ENV,
-        )
-        naive_whole = time.perf_counter() - naive_start
+        naive_command = [sys.executable, __file__, "--naive-process", str(out), str(len(days))]
+        naive_whole = run(naive_command)
         batch_seconds(days[0], days[-1], "batch-warm-up")  # fills the cache
         naive = naive_series(days, out)
         serial = geomap_series_in_process(days, out)
@@ -277,8 +280,32 @@ def main() -> None:
             ),
         ]
         early, late, peak = memory_run(args.memory_frames, out)
+
+        def cpu(command: list[str]) -> float:
+            return CPU[" ".join(command[1:])]
+
+        reference = [sys.executable, "-c", "import geopandas, matplotlib.pyplot"]
+        batch_a = next(
+            name for name in CPU if name.endswith(str(out / "batch-a") + " --workers 2 --quiet")
+        )
+        cpu_rows = [
+            (
+                "geomap render --date 2017-11 (process)",
+                cpu(render),
+                f"{cpu(render) / cpu(reference):.2f}x the reference's {cpu(reference):.3f} s",
+            ),
+            (
+                f"geomap batch -j 2, {len(days)} frames (all processes)",
+                CPU[batch_a],
+                f"{cpu(naive_command) / CPU[batch_a]:.1f}x less than the naive loop's "
+                f"{cpu(naive_command):.1f} s",
+            ),
+        ]
     print(f"{'measure':48} {'seconds':>9}  note")
     for name, seconds, note in rows:
+        print(f"{name:48} {seconds:9.3f}  {note}")
+    print(f"{'CPU time (user + system), least of the runs':48} {'seconds':>9}  note")
+    for name, seconds, note in cpu_rows:
         print(f"{name:48} {seconds:9.3f}  {note}")
     print(
         f"{'memory, ' + str(args.memory_frames) + '-frame series':48} "

@@ -318,3 +318,51 @@ def test_a_map_drawn_again_never_imports_pyproj(mini, tmp_path):
 
     assert imports_pyproj() == "True"  # the first time, everything is computed
     assert imports_pyproj() == "False"
+
+
+def test_a_value_that_cannot_be_kept_is_still_given(monkeypatch, tmp_path):
+    import threading
+
+    from geomap.scenario.cache import remember
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    lock = threading.Lock()  # cannot be pickled
+    assert remember("digest", "lock", lambda: {"lock": lock})["lock"] is lock
+    assert not list((tmp_path / "cache").glob("lock-*"))
+
+
+def test_the_cache_folder_is_kept_under_its_size_by_removing_the_least_recently_used(
+    mini, monkeypatch, tmp_path
+):
+    from geomap.scenario import cache
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(folder))
+    monkeypatch.setenv("GEOMAP_CACHE_MAX_MB", "1")  # 1 MiB
+    old = []
+    for index in range(6):  # 6 x 300 KB of earlier entries, oldest first
+        entry = folder / f"old-{index}.pickle"
+        entry.write_bytes(b"x" * 300_000)
+        os.utime(entry, ns=(1_000_000_000 * (index + 1),) * 2)
+        old.append(entry)
+    os.utime(old[0], None)  # the oldest was just read again: kept longest
+    other = folder / "notes.txt"  # not geomap's: never touched
+    other.write_bytes(b"y" * 2_000_000)
+    load_scenario(mini)  # writes the parsed scenario
+    kept = sorted(p.name for p in folder.glob("*.pickle"))
+    size = sum(p.stat().st_size for p in folder.glob("*.pickle"))
+    assert size <= 1024 * 1024 * 4 // 5
+    assert "old-0.pickle" in kept and "old-1.pickle" not in kept and "old-2.pickle" not in kept
+    assert any(name.startswith("scenario-") for name in kept)  # the new entry stays
+    assert other.exists()
+    assert cache.prune(folder) == 0  # under the limit now: nothing more to do
+
+
+def test_a_cache_hit_marks_its_entry_used(mini, parses, tmp_path):
+    load_scenario(mini)
+    (entry,) = (tmp_path / "cache").glob("scenario-*.pickle")
+    os.utime(entry, ns=(1_000_000_000, 1_000_000_000))
+    load_scenario(mini)
+    assert len(parses) == 1
+    assert entry.stat().st_mtime_ns > 1_000_000_000

@@ -55,6 +55,7 @@ class LegendLayer(Layer):
     def __init__(self) -> None:
         super().__init__()
         self.signature: tuple = ()
+        self._scope: tuple | None = None  # what the legend was last asked to explain
         self._space: tuple[float, float, float, float] | None = None
         self.corner = CORNERS[0]
 
@@ -77,6 +78,11 @@ class LegendLayer(Layer):
         return handles, texts, title
 
     def draw(self, canvas, scene: Scene) -> None:
+        # the rows are the layers' answer to the scope: the same scope, the same legend
+        scope = (scene.legend, tuple(id(layer) for layer in canvas.layers))
+        if self.artists and scope == self._scope:
+            return
+        self._scope = scope
         handles, texts, title = self.rows(canvas, scene.legend)
         signature = (title, *texts)
         if self.artists and signature == self.signature:

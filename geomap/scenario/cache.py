@@ -12,7 +12,10 @@ What a project builds from its scenario (the projected basemap, the territory mo
 same way by :func:`remember`, under the project's digest of every file's content.
 
 ``GEOMAP_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/geomap`` or
-``~/.cache/geomap``); ``GEOMAP_CACHE_DIR=off`` turns the cache off.
+``~/.cache/geomap``); ``GEOMAP_CACHE_DIR=off`` turns the cache off. The folder is kept under
+``GEOMAP_CACHE_MAX_MB`` (default :data:`DEFAULT_MAX_MB`): after an entry is written, the entries
+used least recently are removed until the folder is under four fifths of it (an entry read is
+marked used).
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ from geomap import __version__
 from geomap.io import files
 
 FORMAT = 2  # bump when what is stored changes shape
+DEFAULT_MAX_MB = 500
+"""Size the cache folder is kept under (``GEOMAP_CACHE_MAX_MB``): every code change starts new
+entries (each day's estimate about 50 KB, a series' label pixels about 2 MB)."""
 
 
 def cache_folder() -> Path | None:
@@ -98,6 +104,7 @@ def load_cached(path: Path, check_everything: bool, parse: Callable[..., Any]) -
     try:
         stored = _loads(entry.read_bytes())
         if stored["format"] == FORMAT and _unchanged(stored["depends"]):
+            _used(entry)
             return stored["scenario"]
     except Exception:
         pass
@@ -176,7 +183,7 @@ def _loads(data: bytes) -> Any:
 
 def _store(entry: Path, stored: dict) -> None:
     """Write the entry whole or not at all; a cache that cannot be written is no error."""
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+    with contextlib.suppress(Exception):  # a folder, a disk or a value that will not take it
         entry.parent.mkdir(parents=True, exist_ok=True)
         data = _dumps(stored)
         handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
@@ -187,6 +194,48 @@ def _store(entry: Path, stored: dict) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+        prune(entry.parent)
+
+
+def _used(entry: Path) -> None:
+    """Mark an entry as just used (its time stamp), so that pruning keeps it longest."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def max_bytes() -> int:
+    """The size the cache folder is kept under (``GEOMAP_CACHE_MAX_MB``, else the default)."""
+    try:
+        megabytes = float(os.environ.get("GEOMAP_CACHE_MAX_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_MB
+    return int(max(megabytes, 0) * 1024 * 1024)
+
+
+def prune(folder: Path) -> int:
+    """Remove the entries of ``folder`` used least recently while it holds more than
+    :func:`max_bytes`, down to four fifths of it; returns how many were removed. Only geomap's
+    own entries (``*.pickle``) are touched; an entry another process removes first is skipped."""
+    limit = max_bytes()
+    entries = []
+    with contextlib.suppress(OSError):
+        for item in os.scandir(folder):
+            if item.name.endswith(".pickle") and not item.name.startswith(".tmp-"):
+                with contextlib.suppress(OSError):
+                    status = item.stat()
+                    entries.append((status.st_mtime_ns, item.name, status.st_size))
+    total = sum(size for _, _, size in entries)
+    if total <= limit:
+        return 0
+    removed = 0
+    for _, name, size in sorted(entries):
+        if total <= limit * 4 // 5:
+            break
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+            removed += 1
+        total -= size
+    return removed
 
 
 @functools.cache
@@ -239,6 +288,7 @@ def remember(digest: str, name: str, build: Callable[[], Any]) -> Any:
     try:
         stored = _loads(entry.read_bytes())
         if stored["format"] == FORMAT and stored["key"] == key:
+            _used(entry)
             return stored["value"]
     except Exception:
         pass
