@@ -35,23 +35,7 @@ def baseline_features(yaml_path: Path, provinces_path: Path) -> list[dict]:
             parts = [make_valid(outlines[code]) for code in entry["provinces"]]
             outline = set_precision(union_all(parts), PRECISION)
             origin = f"Natural Earth 10m admin-1 ({', '.join(entry['provinces'])}), union"
-        features.append(
-            {
-                "type": "Feature",
-                "id": entry["id"],
-                "geometry": json.loads(json.dumps(mapping(outline))),
-                "properties": {
-                    "id": entry["id"],
-                    "name": entry["name"],
-                    "aliases": [],
-                    "kind": "province",
-                    "country": entry["country"],
-                    "rank": 9,
-                    "geonameid": None,
-                    "coord_source": origin,
-                },
-            }
-        )
+        features.append(_feature(entry, "province", outline, origin))
     for entry in doc.get("zones", []):
         features.append(_circle_zone(entry))
     return features
@@ -97,6 +81,13 @@ def _circle_zone(entry: dict) -> dict:
     back = Transformer.from_crs(centre, "EPSG:4326", always_xy=True)
     disc = Point(0, 0).buffer(entry["radius_km"] * 1000.0, quad_segs=16)
     outline = set_precision(transform(back.transform, disc), PRECISION)
+    origin = f"a circle of {entry['radius_km']:g} km around ({entry['lon']}, {entry['lat']})"
+    return _feature(entry, "zone", outline, origin)
+
+
+def _feature(entry: dict, kind: str, outline, origin: str) -> dict:
+    """A place of the gazetteer: an area of ``kind`` (rank 9: never labelled) whose outline
+    comes from ``origin`` (its ``coord_source``)."""
     return {
         "type": "Feature",
         "id": entry["id"],
@@ -105,12 +96,10 @@ def _circle_zone(entry: dict) -> dict:
             "id": entry["id"],
             "name": entry["name"],
             "aliases": [],
-            "kind": "zone",
+            "kind": kind,
             "country": entry["country"],
             "rank": 9,
             "geonameid": None,
-            "coord_source": (
-                f"a circle of {entry['radius_km']:g} km around ({entry['lon']}, {entry['lat']})"
-            ),
+            "coord_source": origin,
         },
     }

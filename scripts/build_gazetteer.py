@@ -453,15 +453,15 @@ def build(args: argparse.Namespace) -> int:
         print(f"{len(problems.errors)} error(s); nothing written", file=sys.stderr)
         return 1
 
-    write_geojson(out_path, places)
+    areas = write_geojson(out_path, places)
     replace_section(
         attribution_path, ATTRIBUTION_HEADING, attribution_section(places, wheel.name, wheel_sha)
     )
     n_geo = sum(1 for p in places if p["geonameid"] is not None)
     print(
         f"wrote {out_path.relative_to(ROOT)}: {len(places)} places "
-        f"({n_geo} from GeoNames, {len(places) - n_geo} from other sources); "
-        f"updated {attribution_path.relative_to(ROOT)}"
+        f"({n_geo} from GeoNames, {len(places) - n_geo} from other sources) and {areas} areas"
+        f" (scripts/baselines.yaml); updated {attribution_path.relative_to(ROOT)}"
     )
     return 0
 
@@ -484,7 +484,8 @@ def print_table(places: list[dict], method: str) -> None:
         )
 
 
-def write_geojson(path: Path, places: list[dict]) -> None:
+def write_geojson(path: Path, places: list[dict]) -> int:
+    """Write the places and the areas of scripts/baselines.yaml; returns how many areas."""
     features = []
     for p in places:
         features.append(
@@ -504,12 +505,14 @@ def write_geojson(path: Path, places: list[dict]) -> None:
                 },
             }
         )
-    features += baseline_features(
+    areas = baseline_features(
         ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
     )
+    features += areas
     doc = {"type": "FeatureCollection", "features": features}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(areas)
 
 
 def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> str:
