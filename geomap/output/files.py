@@ -117,8 +117,11 @@ def png_bytes(rgba, dpi: float) -> bytes:
 
     pixels = np.asarray(rgba)
     height, width = pixels.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
-    rows[:, 1:].reshape(height, width, 3)[...] = pixels[..., :3]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
+    rows[:, 0] = 0
+    rgb = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):  # one channel at a time: several times faster than all at once
+        rgb[..., channel] = pixels[..., channel]
     try:
         from imagecodecs import zlibng_encode as compress
     except ImportError:
