@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from geomap.render import placement
 from geomap.render.placement import LabelRequest, marker_box, overlaps, place_labels
 
 FRAME = (0, 0, 400, 300)
@@ -342,3 +343,48 @@ def test_the_labels_pixels_are_kept_and_drawn_again_when_their_look_changes(
     for entry in (tmp_path / "cache").glob("pixels-*"):
         entry.write_bytes(entry.read_bytes()[:1000])
     assert np.array_equal(frame(style), first) and len(drawn) == 3
+
+
+@pytest.mark.parametrize("exact_from", [0, 10**9])
+def test_labels_proven_to_fit_nowhere_are_exactly_those_the_plain_rule_drops(
+    monkeypatch, exact_from
+):
+    # a dense map, like thousands of villages: most labels fit nowhere, and finding them all at
+    # once first (through the grid, then exactly or not) changes nothing that is placed
+    monkeypatch.setattr(placement, "PROOF_FROM", 0)
+    monkeypatch.setattr(placement, "EXACT_PROOF_FROM", exact_from)
+    frame = (2, 2, 598, 448)
+    obstacles = [(0, 0, 150, 100), (500, 380, 600, 450)]
+    requests = random_requests(900, seed=11, size=(600, 450))
+    expected = reference_placement(requests, frame, obstacles)
+    assert 50 < len(expected) < 450  # most dropped: the proof has work to do
+    placed = place_labels(requests, frame, obstacles)
+    assert [(label.key, label.box) for label in placed] == list(expected.items())
+
+
+def test_on_a_dense_map_most_labels_are_proven_to_fit_nowhere_before_any_is_placed(
+    monkeypatch,
+):
+    tested = []
+    real = placement._free_spot
+
+    def counting(request, *args):
+        tested.append(request.key)
+        return real(request, *args)
+
+    monkeypatch.setattr(placement, "_free_spot", counting)
+    requests = random_requests(900, seed=11, size=(600, 450))
+    placed = place_labels(requests, (2, 2, 598, 448))
+    assert len(set(tested)) < len(requests) // 2  # the rest were never tried one by one
+    assert {label.key for label in placed} <= set(tested)
+
+
+def test_only_points_certainly_strictly_inside_a_box_count_and_never_its_own():
+    import numpy as np
+
+    boxes = tuple(np.array([value, value]) for value in (0.0, 0.0, 100.0, 100.0))
+    xs = np.array([50.0, 0.0, 100.0, 50.0, 150.0])  # inside, on two edges, inside, outside
+    ys = np.array([50.0, 50.0, 50.0, 60.0, 50.0])
+    own = (np.array([50.0, 1e6]), np.array([50.0, 1e6]))  # the first box's own point: inside
+    found = placement._centres_inside(xs, ys, boxes, own)
+    assert found.tolist() == [1, 2]

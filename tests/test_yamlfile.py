@@ -39,3 +39,25 @@ def test_malformed_yaml_points_at_the_problem():
     assert problems("control:\n  raqqa: isis\n bad\n") == [
         "f.yaml:3:2: malformed YAML: did not find expected key (while parsing a block mapping)"
     ]
+
+
+def test_anchored_and_tagged_scalars_are_refused_like_any_other_value():
+    assert problems("a: &x raqqa\n") == ["f.yaml:1:4: YAML anchors and aliases are not supported"]
+    assert problems("a: !!int 3\n") == ["f.yaml:1:4: YAML tags like '!!int' are not supported"]
+    assert problems("a: !custom 3\n") == ["f.yaml:1:4: YAML tags like '!custom' are not supported"]
+
+
+def test_quoted_and_explicitly_text_scalars_are_text_with_their_positions():
+    data = parse_yaml("a: '3'\nb: !!str 4\nc: ! 5\nd:\n  - x\n", "f.yaml")
+    assert data == {"a": "3", "b": "4", "c": "5", "d": ["x"]}
+    assert [str(data[k].loc) for k in "abc"] == ["f.yaml:1:4", "f.yaml:2:4", "f.yaml:3:4"]
+    assert str(data["d"][0].loc) == "f.yaml:5:5"
+
+
+def test_too_many_scalars_are_refused_at_the_first_one_too_many(monkeypatch):
+    import geomap.io.yamlfile as yamlfile
+
+    monkeypatch.setattr(yamlfile, "MAX_VALUES", 4)
+    assert problems("a: b\nc: d\ne: f\n") == [
+        "f.yaml:2:4: the file holds more than 4 keys and values; split it up"
+    ]

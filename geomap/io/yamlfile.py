@@ -34,6 +34,9 @@ a few hundred bytes in memory, so this keeps a hostile 8 MB file of tiny items t
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_SCALAR = yaml.ScalarEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
 _NOT_YAML_TEXT = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
@@ -46,7 +49,7 @@ class YStr(str):
     loc: Location
 
     def __new__(cls, value: str, loc: Location) -> YStr:
-        obj = super().__new__(cls, value)
+        obj = str.__new__(cls, value)
         obj.loc = loc
         return obj
 
@@ -109,6 +112,23 @@ class _Builder:
         self.values = 0
 
     def feed(self, event: yaml.Event) -> None:
+        kind = event.__class__
+        if kind is _SCALAR and event.anchor is None and (event.tag is None or event.tag == "!"):
+            # the common case, in short: a plain scalar (the checks below, in the same order)
+            mark = event.start_mark
+            loc = Location(self.path, mark.line + 1, mark.column + 1)
+            if len(self.stack) > MAX_DEPTH:
+                raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
+            self.values += 1
+            if self.values > MAX_VALUES:
+                raise InputError.at(
+                    loc, f"the file holds more than {MAX_VALUES} keys and values; split it up"
+                )
+            self._attach(YStr(event.value, loc))
+            return
+        if kind is _MAPPING_END or kind is _SEQUENCE_END:
+            self.stack.pop()
+            return
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -193,8 +213,9 @@ def parse_yaml(text: str, path: str, log: ProblemLog | None = None) -> Any:
     builder = _Builder(path, duplicates)
     loader = _BaseLoader(text)
     try:
-        while loader.check_event():
-            builder.feed(loader.get_event())
+        feed = builder.feed
+        for event in iter(loader.get_event, None):  # None once the stream has ended
+            feed(event)
     except InputError as error:
         duplicates.extend(error)
         duplicates.raise_if_any()
