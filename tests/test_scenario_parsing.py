@@ -47,3 +47,25 @@ def test_a_paused_collector_stays_paused(mini):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.fixture
+def freezes(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    return frozen
+
+
+def test_a_geomap_command_sets_the_parsed_scenario_aside_from_the_collector(
+    mini, freezes, monkeypatch
+):
+    import geomap
+
+    monkeypatch.setattr(geomap, "COMMAND_LINE", True)
+    parse_scenario(mini)
+    assert freezes == [True]
+
+
+def test_a_program_using_geomap_keeps_its_collector_as_it_was(mini, freezes):
+    parse_scenario(mini)
+    assert freezes == []
