@@ -446,15 +446,16 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
 ):
     from geomap.series import run as batch_module
 
-    real = batch_module.as_completed
+    real = batch_module.write_manifest
+    recorded = []
 
-    def interrupted(futures):
-        for number, future in enumerate(real(futures)):
-            if number == 1:
-                raise KeyboardInterrupt
-            yield future
+    def interrupted(folder, manifest):  # Ctrl-C once the workers are at work
+        recorded.append(len(manifest))
+        if len(recorded) == 3:
+            raise KeyboardInterrupt
+        real(folder, manifest)
 
-    monkeypatch.setattr(batch_module, "as_completed", interrupted)
+    monkeypatch.setattr(batch_module, "write_manifest", interrupted)
     out = tmp_path / "frames"
 
     def year_in_two_workers():
@@ -478,7 +479,7 @@ def test_an_interrupted_parallel_batch_leaves_no_partial_file_and_resumes(
     assert not list(out.glob("*.part")) and not list(out.glob(".*.part"))
     for frame in out.glob("*.png"):
         assert pixels(frame).shape == (480, 640, 3)  # every file there is whole
-    monkeypatch.setattr(batch_module, "as_completed", real)
+    monkeypatch.setattr(batch_module, "write_manifest", real)
     resumed = year_in_two_workers()
     assert resumed.exit_code == 0
     assert len(list(out.glob("geomap-2015-*.png"))) == 12

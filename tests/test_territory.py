@@ -517,12 +517,21 @@ def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
         "area-syrian-gov",
         "area-sdf",
         "area-contested-syrian-gov-rebels",
+        "area-contested-hatch-rebels",
     }
     isis = areas["area-isis"]
     assert to_hex(isis.get_facecolor()) == "#6e6e6e"  # black faction, grey fill
     assert isis.get_alpha() == AREA_ALPHA and isis.get_zorder() == Z_AREA < Z_MARKER
+    # contested ground: filled in the holder's colour, hatched in the attacker's over it (one
+    # hatched patch per attacker, covering every class it contests)
     contested = areas["area-contested-syrian-gov-rebels"]
-    assert contested.get_hatch() and to_hex(contested.get_hatchcolor()) == "#7ccd3c"
+    held = areas["area-syrian-gov"]
+    assert to_hex(contested.get_facecolor()) == to_hex(held.get_facecolor())
+    assert not contested.get_hatch()
+    hatch = areas["area-contested-hatch-rebels"]
+    assert hatch.get_hatch() and to_hex(hatch.get_hatchcolor()) == "#7ccd3c"
+    assert hatch.get_facecolor()[3] == 0 and hatch.get_alpha() == AREA_ALPHA
+    assert np.array_equal(hatch.get_path().vertices, contested.get_path().vertices)
     subtitle = next(t for t in canvas.figure.texts if t.get_gid() == "subtitle")
     assert "areas are estimates" in subtitle.get_text()
     # the next frame replaces them: Aleppo is no longer contested, its class is gone
@@ -530,6 +539,7 @@ def test_the_map_fills_the_estimated_areas_under_the_markers(mini):
     gids = {a.get_gid() for a in canvas.ax.patches if (a.get_gid() or "").startswith("area-")}
     assert {"area-isis", "area-sdf", "area-syrian-gov"} <= gids
     assert "area-contested-syrian-gov-rebels" not in gids
+    assert "area-contested-hatch-rebels" not in gids
 
 
 # ----------------------------------------------------------------------- 5,000 places

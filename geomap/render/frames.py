@@ -22,8 +22,13 @@ def blend(pixels: np.ndarray, layer: tuple) -> None:
     opaque_index, opaque_rgb, index, premultiplied, inverse_alpha = layer
     flat = pixels.reshape(-1, 4)
     flat[opaque_index, :3] = opaque_rgb
-    under = flat[index, :3].astype(np.uint32)
-    flat[index, :3] = ((premultiplied + under * inverse_alpha) // 255).astype(np.uint8)
+    # in 16 bits (colour times alpha, plus 127, plus under times 255 minus alpha: at most
+    # 65,152), in place
+    under = flat[index, :3].astype(premultiplied.dtype)
+    under *= inverse_alpha
+    under += premultiplied
+    under //= 255
+    flat[index, :3] = under
 
 
 class Compositor:
@@ -58,8 +63,8 @@ class Compositor:
             artist.set_visible(was)
         opaque = np.flatnonzero(layer[:, 3] == 255)
         index = np.flatnonzero((layer[:, 3] > 0) & (layer[:, 3] < 255))
-        alpha = layer[index, 3:4].astype(np.uint32)
-        premultiplied = layer[index, :3].astype(np.uint32) * alpha + 127
+        alpha = layer[index, 3:4].astype(np.uint16)
+        premultiplied = layer[index, :3].astype(np.uint16) * alpha + 127
         return opaque, layer[opaque, :3].copy(), index, premultiplied, 255 - alpha
 
     def kept_isolated(self, layer) -> tuple:

@@ -194,12 +194,17 @@ def render_frames(
     # basemap, the placed labels and the legend, instead of each building them again.
     render_job(job(frames[:1]), on_frame=done)
     frames = frames[1:]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # This process is one of the workers: it forks one fewer and, while they work, renders
+    # the runs none of them has taken yet, from the last one back.
+    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
         # small runs of neighbouring frames: steady progress and balanced workers
         runs = _chunks(frames, max(workers, len(frames) // 4))
         futures = [pool.submit(render_job, job(run)) for run in runs]
         try:
-            for future in as_completed(futures):
+            for run, future in zip(reversed(runs), reversed(futures), strict=True):
+                if future.cancel():  # not started by a worker: render it here
+                    render_job(job(run), on_frame=done)
+            for future in as_completed(f for f in futures if not f.cancelled()):
                 for path in future.result():
                     done(path)
         except BaseException:
