@@ -62,9 +62,28 @@ def render_job(job: RenderJob, on_frame: Callable[[str], None] | None = None) ->
         else:
             canvas.save(Path(path), job.fmt)
         written.append(path)
+        _set_aside_the_canvas()
         if on_frame is not None:
             on_frame(path)
     return written
+
+
+def _set_aside_the_canvas() -> None:
+    """In a ``geomap`` command, once a frame is drawn: everything alive (the canvas, its drawn
+    layers, the cached pixels) stays until the process ends, so it is set aside from the cycle
+    collector for good (``gc.freeze``), as the parsed scenario is: the collections of the frames
+    to come walk only their own objects, and forked workers do not copy its memory by walking it."""
+    import geomap
+
+    global _FROZEN
+    if geomap.COMMAND_LINE and not _FROZEN:
+        import gc
+
+        gc.freeze()
+        _FROZEN = True
+
+
+_FROZEN = False
 
 
 def _digest_files(paths: Iterable[Path]) -> str:
