@@ -347,6 +347,24 @@ def test_a_zone_wins_over_a_province_and_a_province_without_holder_fills_nothing
     assert set(no_holder.held) == {"isis", "sdf"}
 
 
+def test_a_pickled_model_forgets_its_province_gaps_and_fills_them_again():
+    import pickle
+
+    rules = TerritoryRules(default_reach_km=20.0)
+    province = place("all-aa", 0, 0, kind="province", geometry=AA_LONLAT)
+    built = model([place("w", 37.3, 35.0), place("e", 38.7, 35.0), province], rules)
+    states = {
+        "w": state("w", "isis"),
+        "e": state("e", "sdf"),
+        "all-aa": state("all-aa", "syrian-gov"),
+    }
+    filled = built.estimate(states)
+    assert built._unions._gaps  # remembered, keyed by the ids of this process's objects
+    again = pickle.loads(pickle.dumps(built))
+    assert not again._unions._gaps  # ids mean nothing in another process
+    assert shapely.equals(again.estimate(states).held["syrian-gov"], filled.held["syrian-gov"])
+
+
 def test_a_zone_with_no_known_holder_leaves_the_cells_alone():
     zone = place("desert-zone", 0, 0, kind="zone", geometry=box(38.4, 34.6, 39.4, 35.4))
     zoned = model([WEST, EAST, zone], TWO_TOWNS_RULES)

@@ -166,6 +166,7 @@ class UnionCache:
         self._unions: dict = {}
         self._disjoint: dict = {}
         self._enclosures: dict = {}
+        self._gaps: dict = {}
         # parts of coverage unions (their WKB) -> the coverage they come from: two such parts
         # of one coverage share their edges exactly, so they are never compared for overlap
         self._clean: dict[bytes, int] = {}
@@ -252,3 +253,23 @@ class UnionCache:
             cache.clear()
         cache[key] = (list(held.values()) + list(contested.values()), result)
         return result
+
+    def gaps(self, regions: list[tuple], taken: list) -> list[tuple]:
+        """For each ``(key, region)`` in order, ``(key, gap)``: the part of ``region`` that
+        neither ``taken`` nor an earlier region covers (empty gaps left out). Remembered by its
+        inputs, like the unions."""
+        cache = self._gaps
+        key = (tuple(id(g) for g in taken), tuple((k, id(region)) for k, region in regions))
+        if key not in cache:
+            if len(cache) >= 64:
+                cache.clear()
+            covered = self.union(taken)
+            found = []
+            for region_key, region in regions:
+                gap = polygonal(shapely.difference(region, covered, grid_size=GRID_M))
+                if not gap.is_empty:
+                    covered = polygonal(shapely.union(covered, gap, grid_size=GRID_M))
+                    found.append((region_key, gap))
+            # keeps the inputs alive, so their ids stay unique
+            cache[key] = (list(taken), [r for _, r in regions], found)
+        return cache[key][2]

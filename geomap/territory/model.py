@@ -105,6 +105,14 @@ class _Zone:
     baseline: bool = False  # a province: fills unclear ground only
 
 
+def _class_key(state: PlaceState):
+    """The class an area in ``state`` belongs to: ``(holder, attacker)`` when contested by
+    another side, else the holder (a besieged area stays its holder's)."""
+    if state.status == "contested" and state.by and state.by != state.holder:
+        return (state.holder, state.by)
+    return state.holder
+
+
 class _Country:
     """The seeds of one country and their Voronoi cells, made once per model."""
 
@@ -146,7 +154,6 @@ class TerritoryModel:
         self.projection = projection
         self.rules = rules or TerritoryRules()
         self._unions = UnionCache()
-        self._baseline_gaps: dict = {}
         self.equal_area = equal_area or equal_area_crs(lonlat_bounds(places.values()))
         outlines = {
             code: polygonal(shapely.set_precision(shapely.make_valid(geometry), GRID_M))
@@ -282,10 +289,10 @@ class TerritoryModel:
                 continue
             geometry = polygonal(shapely.difference(zone.geometry, claimed, grid_size=GRID_M))
             claimed = polygonal(shapely.union(claimed, zone.geometry, grid_size=GRID_M))
-            if state.status == "contested" and state.by and state.by != state.holder:
-                zone_contested.setdefault((state.holder, state.by), []).append(geometry)
-            else:  # a besieged zone stays its holder's: the siege ring is not in the data
-                zone_held.setdefault(state.holder, []).append(geometry)
+            key = _class_key(state)  # a besieged zone stays its holder's: no ring in the data
+            (zone_contested if isinstance(key, tuple) else zone_held).setdefault(key, []).append(
+                geometry
+            )
 
         classes: list[tuple[Any, Any]] = []
         for key in sorted(set(held) | set(zone_held)):
@@ -310,35 +317,16 @@ class TerritoryModel:
         """Rule 5a: each province with a known holder adds to ``held`` (or, contested, to
         ``contested``) the ground inside it that no class covers yet; earlier provinces (by
         rank, then id) first."""
-        baselines = [
-            (zone, states[zone.place_id])
+        regions = [
+            (_class_key(states[zone.place_id]), zone.geometry)
             for zone in self._zones
             if zone.baseline and zone.place_id in states and states[zone.place_id].known
         ]
-        if not baselines:
+        if not regions:
             return
-        parts = [g for geometries in (*held.values(), *contested.values()) for g in geometries]
-        key = (
-            tuple(id(g) for g in parts),
-            tuple((z.place_id, s.holder, s.status, s.by) for z, s in baselines),
-        )
-        if key not in self._baseline_gaps:
-            if len(self._baseline_gaps) >= 64:
-                self._baseline_gaps.clear()
-            taken = self._unions.union(parts)
-            gaps = []
-            for zone, state in baselines:
-                gap = polygonal(shapely.difference(zone.geometry, taken, grid_size=GRID_M))
-                if gap.is_empty:
-                    continue
-                taken = polygonal(shapely.union(taken, gap, grid_size=GRID_M))
-                if state.status == "contested" and state.by and state.by != state.holder:
-                    gaps.append(((state.holder, state.by), gap))
-                else:
-                    gaps.append((state.holder, gap))
-            self._baseline_gaps[key] = (parts, gaps)  # keeps the parts alive: ids stay unique
-        for side, gap in self._baseline_gaps[key][1]:
-            (contested if isinstance(side, tuple) else held).setdefault(side, []).append(gap)
+        taken = [g for geometries in (*held.values(), *contested.values()) for g in geometries]
+        for key, gap in self._unions.gaps(regions, taken):
+            (contested if isinstance(key, tuple) else held).setdefault(key, []).append(gap)
 
     def _estimate_country(self, country: _Country, states: Mapping[str, PlaceState]):
         """Held and contested ground of one country: cells by rules 2-3, then enclosure."""
