@@ -117,13 +117,7 @@ class _Builder:
             # the common case, in short: a plain scalar (the checks below, in the same order)
             mark = event.start_mark
             loc = Location(self.path, mark.line + 1, mark.column + 1)
-            if len(self.stack) > MAX_DEPTH:
-                raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
-            self.values += 1
-            if self.values > MAX_VALUES:
-                raise InputError.at(
-                    loc, f"the file holds more than {MAX_VALUES} keys and values; split it up"
-                )
+            self._count(loc)
             self._attach(YStr(event.value, loc))
             return
         if kind is _MAPPING_END or kind is _SEQUENCE_END:
@@ -137,20 +131,12 @@ class _Builder:
                     "a second YAML document starts here; a file holds one document only",
                 )
             return
-        if not isinstance(event, yaml.NodeEvent):
-            if isinstance(event, yaml.CollectionEndEvent):
-                self.stack.pop()
+        if not isinstance(event, yaml.NodeEvent):  # stream and document ends
             return
         loc = _location(self.path, event.start_mark)
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             raise InputError.at(loc, "YAML anchors and aliases are not supported")
-        if len(self.stack) > MAX_DEPTH:
-            raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise InputError.at(
-                loc, f"the file holds more than {MAX_VALUES} keys and values; split it up"
-            )
+        self._count(loc)
         if isinstance(event, yaml.ScalarEvent):
             self._check_tag(event.tag, _STR, loc)
             self._attach(YStr(event.value, loc))
@@ -167,6 +153,16 @@ class _Builder:
             mapping.key_locs = {}
             self._attach(mapping)
             self.stack.append(_Open(mapping))
+
+    def _count(self, loc: Location) -> None:
+        """One more value at ``loc``: refused past :data:`MAX_DEPTH` or :data:`MAX_VALUES`."""
+        if len(self.stack) > MAX_DEPTH:
+            raise InputError.at(loc, f"nesting is deeper than {MAX_DEPTH} levels")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise InputError.at(
+                loc, f"the file holds more than {MAX_VALUES} keys and values; split it up"
+            )
 
     @staticmethod
     def _check_tag(tag: str | None, plain: str, loc: Location) -> None:
