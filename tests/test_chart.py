@@ -208,3 +208,22 @@ def test_a_long_credit_line_is_broken_between_sentences_not_cut_at_the_edge():
     for other in figure.texts:  # no other text of the figure is cut either
         extent = other.get_window_extent(renderer)
         assert extent.x0 >= 0 and extent.x1 <= figure.bbox.width, other.get_text()
+
+
+def test_a_long_title_is_shrunk_to_the_width_of_the_chart(mini):
+    from dataclasses import replace
+
+    from geomap.products.chart import faction_chart
+    from geomap.scenario.style import load_style
+
+    scenario = load_scenario(mini)
+    long_name = "Islamic State of Iraq and the Levant, its provinces and its affiliates " * 2
+    factions = dict(scenario.factions)
+    factions["isis"] = replace(factions["isis"], name=long_name.strip())
+    scenario = replace(scenario, factions=factions)
+    days = [date(2015, 1, 31), date(2017, 11, 30)]
+    figure = faction_chart(scenario, days, "isis", load_style(scenario.style_path))
+    title = next(t for t in figure.texts if t.get_gid() == "title")
+    assert long_name.strip() in title.get_text()
+    box = title.get_window_extent(figure.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from geomap.render.canvas import new_figure, rc_params, save_figure
-from geomap.render.furniture import fit_width
+from geomap.render.furniture import figure_title, fit_width
 from geomap.render.symbology import area_fill_colour
 from geomap.scenario.milestones import Milestone
 from geomap.scenario.style import Style
@@ -168,16 +168,7 @@ def area_chart(
             ax.spines[side].set_visible(False)
         legend = ax.legend(loc="lower left", fontsize=sizes["legend"], framealpha=0.92)
         legend.set_gid("legend")
-        figure.text(
-            0.5,
-            0.965,
-            title,
-            ha="center",
-            va="top",
-            fontsize=sizes["title"],
-            fontweight="bold",
-            gid="title",
-        )
+        figure_title(figure, title, 0.965, sizes["title"], gid="title")
         figure.text(
             0.5,
             0.905,

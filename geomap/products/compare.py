@@ -22,7 +22,7 @@ from geomap.render.canvas import (
     save_figure,
     scaled_style,
 )
-from geomap.render.furniture import fit_width
+from geomap.render.furniture import figure_title
 from geomap.render.symbology import CHANGE_COLOUR
 from geomap.scenario.load import Scenario
 from geomap.scenario.style import Style
@@ -85,16 +85,12 @@ def build_comparison(
                 changes=ringed[day],
             )
             canvases.append(canvas)
-        title = figure.text(
-            0.5,
-            0.975,
+        figure_title(
+            figure,
             f"{scenario.title}: {long_date(first)} and {long_date(second)}",
-            ha="center",
-            va="top",
-            fontsize=figure_style.font_sizes["title"],
-            fontweight="bold",
+            0.975,
+            figure_style.font_sizes["title"],
         )
-        fit_width(title, figure)
         canvases[0].draw_attribution(f"{scenario.attribution}  {AREA_NOTE.capitalize()}.")
         _draw_change_list(figure, scenario, figure_style, records)
     return figure

@@ -62,7 +62,7 @@ def build_contact_sheet(scenario: Scenario, style: Style, days: Sequence[date]) 
     from geomap.domain.projection import projected_bounds
     from geomap.products.map import resolve
     from geomap.render.canvas import MapCanvas, MapFrame, new_figure, rc_params
-    from geomap.render.furniture import fit_width
+    from geomap.render.furniture import figure_title, fit_width
     from geomap.render.layer import LegendScope
     from geomap.scenario.project import Project
     from geomap.territory.areas import AREA_NOTE, estimate_on
@@ -123,17 +123,13 @@ def build_contact_sheet(scenario: Scenario, style: Style, days: Sequence[date]) 
             True,
             any(s.contested_areas for s in scopes),
         )
-        title = figure.text(
-            0.5,
-            0.0,
+        title = figure_title(
+            figure,
             f"{scenario.title}, {long_date(days[0])} to {long_date(days[-1])}",
-            ha="center",
-            va="top",
-            fontsize=style.font_sizes["title"],
-            fontweight="bold",
+            0.0,
+            style.font_sizes["title"],
+            gid="title",
         )
-        title.set_gid("title")
-        fit_width(title, figure)
         handles, texts, legend_title = canvas.legend.rows(canvas, scope)
         legend = figure.legend(
             handles,

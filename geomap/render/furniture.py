@@ -105,6 +105,16 @@ class NorthArrowLayer(Layer):
         canvas.obstacles_px.append(tuple(corners[0]) + tuple(corners[1]))
 
 
+def figure_title(figure, text: str, y: float, size: float, gid: str | None = None):
+    """The bold title centred at the top of a figure of panels (comparison, contact sheet,
+    chart), its top at ``y`` (figure fraction), shrunk to fit the figure's width."""
+    title = figure.text(0.5, y, text, ha="center", va="top", fontsize=size, fontweight="bold")
+    if gid is not None:
+        title.set_gid(gid)
+    fit_width(title, figure)
+    return title
+
+
 def fit_width(text, figure, margin: float = 0.008, share: float | None = None) -> None:
     """Shrink ``text`` until it fits the figure's width (less a margin on each side), or
     ``share`` of it (a table column): a long title, credit line or cell is never cut at the edge
