@@ -40,6 +40,11 @@ class Place:
         point = self.geometry.representative_point()
         return (point.x, point.y)
 
+    @property
+    def is_area(self) -> bool:
+        """A Polygon or MultiPolygon (a province or zone): shaded ground, never a marker."""
+        return self.geometry.geom_type != "Point"
+
 
 @dataclass(frozen=True)
 class Citation:

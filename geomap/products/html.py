@@ -221,7 +221,7 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
     x, y = project_xy(scenario.projection, lon, lat)
     xy = to_pt(np.column_stack([x, y]))
     for place, (px, py) in zip(scenario.places.values(), xy, strict=True):
-        if place.geometry.geom_type != "Point":
+        if place.is_area:
             continue  # an area (province, zone): its ground is in the shaded areas
         size = style.marker_size(place.rank)
         runs, assertions = [], []

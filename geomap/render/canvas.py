@@ -252,10 +252,10 @@ class MapCanvas:
         control; ``changes`` are ringed as having changed hands. Places that are areas
         (provinces, zones) get no marker, label or ring: their ground is in ``areas``.
         """
-        places = [p for p in places if p.place.geometry.geom_type == "Point"]
-        changes = [p for p in changes if p.place.geometry.geom_type == "Point"]
+        places = [p for p in places if not p.place.is_area]
+        changes = [p for p in changes if not p.place.is_area]
         if legend_from is not None:
-            legend_from = [p for p in legend_from if p.place.geometry.geom_type == "Point"]
+            legend_from = [p for p in legend_from if not p.place.is_area]
         contested = bool(areas is not None and areas.contested)
         if legend_contested_areas is not None:  # panels of one figure share a legend
             contested = legend_contested_areas

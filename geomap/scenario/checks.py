@@ -79,7 +79,7 @@ def country_problems(places: Iterable[Place], countries: Sequence[Country]) -> l
         return [countries[i] for i in sorted(hits)]
 
     for place in places:
-        if place.geometry.geom_type != "Point":
+        if place.is_area:
             continue
         lon, lat = place.geometry.x, place.geometry.y
         where = f"place '{place.id}' at {lon:g}, {lat:g}"
