@@ -366,3 +366,15 @@ def test_a_cache_hit_marks_its_entry_used(mini, parses, tmp_path):
     load_scenario(mini)
     assert len(parses) == 1
     assert entry.stat().st_mtime_ns > 1_000_000_000
+
+
+def test_the_folder_is_checked_for_size_once_a_process_not_at_every_entry(monkeypatch, tmp_path):
+    from geomap.scenario import cache
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    checked = []
+    monkeypatch.setattr(cache, "prune", lambda folder: checked.append(folder) or 0)
+    for day in range(3):  # a series' frames each store their day's estimate
+        cache.remember(f"digest-{day}", "estimate", lambda day=day: day)
+    assert checked == [tmp_path / "cache"]
+    assert len(list((tmp_path / "cache").glob("estimate-*.pickle"))) == 3

@@ -15,7 +15,7 @@ same way by :func:`remember`, under the project's digest of every file's content
 ``~/.cache/geomap``); ``GEOMAP_CACHE_DIR=off`` turns the cache off. The folder is kept under
 ``GEOMAP_CACHE_MAX_MB`` (default :data:`DEFAULT_MAX_MB`): after an entry is written, the entries
 used least recently are removed until the folder is under four fifths of it (an entry read is
-marked used).
+marked used); once a process, after its first entry written.
 """
 
 from __future__ import annotations
@@ -194,7 +194,13 @@ def _store(entry: Path, stored: dict) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        prune(entry.parent)
+        if entry.parent not in _PRUNED:  # once a process: not a folder listing per frame
+            _PRUNED.add(entry.parent)
+            prune(entry.parent)
+
+
+_PRUNED: set[Path] = set()
+"""Folders pruned by this process: the folder is checked after the first entry written."""
 
 
 def _used(entry: Path) -> None:
