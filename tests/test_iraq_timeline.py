@@ -22,6 +22,13 @@ SOUTHERN_CAPITALS = (
     "kut",
 )
 KURDISTAN_REGION_CAPITALS = ("erbil", "sulaymaniyah", "duhok", "halabja")
+# The seats of the Kurdistan Region's districts (Wikipedia "Districts of Iraq"; ReliefWeb's
+# Sulaymaniyah assessment) and of the districts it administered outside its three governorates
+KURDISTAN_REGION_DISTRICT_SEATS = (
+    *("zakho", "amadiya", "simele", "koya", "choman", "mergasur", "shaqlawa", "soran"),
+    *("ranya", "dukan", "penjwen", "chwarta", "qaladze", "kalar", "darbandikhan", "chamchamal"),
+    *("akre", "sheikhan", "kifri"),
+)
 OTHER_CAPITALS = ("baghdad", "mosul", "kirkuk", "ramadi", "tikrit", "baqubah")
 
 
@@ -66,6 +73,15 @@ def test_the_south_is_government_held_from_the_first_day_to_the_last(scenario, p
 @pytest.mark.parametrize("place_id", KURDISTAN_REGION_CAPITALS)
 def test_the_kurdistan_region_capitals_are_held_by_the_peshmerga_throughout(scenario, place_id):
     for when in ("2014-06-01", "2014-08-08", "2017-10-20", "2017-11-30"):
+        assert state(scenario, place_id, when) == ("peshmerga", "held", None)
+
+
+@pytest.mark.parametrize("place_id", KURDISTAN_REGION_DISTRICT_SEATS)
+def test_the_kurdistan_regions_district_seats_stay_kurdish_after_the_october_2017_withdrawal(
+    scenario, place_id
+):
+    assert scenario.places[place_id].country == "IQ"
+    for when in ("2014-06-01", "2014-08-08", "2017-10-16", "2017-10-20", "2017-11-30"):
         assert state(scenario, place_id, when) == ("peshmerga", "held", None)
 
 
