@@ -3,7 +3,8 @@
 
 Read by scripts/build_gazetteer.py, which appends the features this returns to
 data/places.geojson. Each entry of scripts/baselines.yaml names the provinces of
-data/geo/provinces.geojson (Natural Earth 10m admin-1) whose union is the region's outline.
+data/geo/provinces.geojson (Natural Earth 10m admin-1) whose union is the region's outline, or
+one side of a river cutting its country, or both (the provinces' part on that side).
 """
 
 from __future__ import annotations
@@ -26,16 +27,21 @@ def baseline_features(yaml_path: Path, provinces_path: Path) -> list[dict]:
     outlines = {f["properties"]["id"]: shape(f["geometry"]) for f in layer["features"]}
     features = []
     for entry in entries:
-        if "river" in entry:
-            outline, origin = _side_of_river(entry, provinces_path.parent)
-        else:
+        outline, origins = None, []
+        if "provinces" in entry:
             missing = [code for code in entry["provinces"] if code not in outlines]
             if missing:
                 raise SystemExit(f"{yaml_path}: {entry['id']}: no province {', '.join(missing)}")
             parts = [make_valid(outlines[code]) for code in entry["provinces"]]
             outline = set_precision(union_all(parts), PRECISION)
-            origin = f"Natural Earth 10m admin-1 ({', '.join(entry['provinces'])}), union"
-        features.append(_feature(entry, "province", outline, origin))
+            origins.append(f"Natural Earth 10m admin-1 ({', '.join(entry['provinces'])}), union")
+        if "river" in entry:
+            side, origin = _side_of_river(entry, provinces_path.parent)
+            outline = side if outline is None else set_precision(outline & side, PRECISION)
+            origins.append(origin)
+        if outline is None:
+            raise SystemExit(f"{yaml_path}: {entry['id']}: name `provinces`, a `river`, or both")
+        features.append(_feature(entry, "province", outline, "; ".join(origins)))
     for entry in doc.get("zones", []):
         features.append(_circle_zone(entry))
     return features
