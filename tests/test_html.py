@@ -106,6 +106,43 @@ def test_the_static_layers_are_the_canvas_own_with_text_as_text(page):
     assert ">300 km</text>" in over or ">200 km</text>" in over  # the scale bar
 
 
+SAUDI_ARABIA = "S A U D I   A R A B I A"  # spaced out like every country name, as in the PNG
+
+
+def test_multi_word_country_names_keep_the_space_between_their_words(page):
+    text = page.read_text(encoding="utf-8")
+    under = re.search(r'<g id="under">(.*?)</g>\n<g id="areas">', text, flags=re.S).group(1)
+    labels = re.findall(r"<text ([^>]*)>([^<]*)</text>", under)
+    saudi = [attributes for attributes, label in labels if label == SAUDI_ARABIA]
+    # the label's text is exactly the PNG's, and SVG is told not to collapse its runs of spaces
+    # (it would show "S A U D I A R A B I A", read as SAUDIARABIA)
+    assert len(saudi) == 1 and 'xml:space="preserve"' in saudi[0]
+    assert ">S Y R I A</text>" in under  # single-word names are written as before
+
+
+@needs_chromium
+def test_the_browser_shows_the_gap_between_the_words_of_a_country_name(page, tmp_path):
+    browser = DevTools(tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())
+        # the label's width as drawn, against the same text with single spaces only
+        drawn, single, font_size, characters = browser.js(
+            "var label = [...document.querySelectorAll('#under text')]"
+            f".find(t => t.textContent === '{SAUDI_ARABIA}');"
+            "var single = label.cloneNode(true);"
+            "single.removeAttribute('xml:space');"
+            "single.textContent = 'S A U D I A R A B I A';"
+            "label.parentNode.appendChild(single);"
+            "[label.getComputedTextLength(), single.getComputedTextLength(),"
+            " parseFloat(getComputedStyle(label).fontSize), label.getNumberOfChars()]"
+        )
+        assert characters == len(SAUDI_ARABIA)  # no space dropped
+        # the two spaces more between the words: a DejaVu Sans space is 0.318 em wide
+        assert (drawn - single) / 2 == pytest.approx(0.318 * font_size, rel=0.1)
+    finally:
+        browser.close()
+
+
 def place_attributes(dom: str, place_id: str) -> dict[str, str]:
     tag = re.search(rf'<g [^>]*data-id="{place_id}"[^>]*>', dom).group(0)
     return dict(re.findall(r'([\w-]+)="([^"]*)"', tag))

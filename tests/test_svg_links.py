@@ -56,6 +56,24 @@ def test_svg_text_is_byte_identical_twice(mini, tmp_path):
     assert first == second
 
 
+def test_svg_text_keeps_runs_of_spaces_the_country_names_are_spaced_out_with(tmp_path):
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from geomap.render.svg import write_svg_text
+
+    figure = Figure(figsize=(4, 2))
+    figure.text(0.5, 0.3, "S A U D I   A R A B I A")
+    figure.text(0.5, 0.6, "S Y R I A")
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "test"}):
+        write_svg_text(figure, tmp_path / "names.svg", {"Date": None})
+    root = ElementTree.parse(tmp_path / "names.svg").getroot()
+    preserve = "{http://www.w3.org/XML/1998/namespace}space"
+    found = {t.text: t.get(preserve) for t in root.iter(f"{SVG}text")}
+    # SVG would collapse the three spaces between the words to one: "SAUDIARABIA"
+    assert found == {"S A U D I   A R A B I A": "preserve", "S Y R I A": None}
+
+
 def test_the_style_can_ask_for_glyph_outlines(mini, tmp_path):
     scenario, style = mini
     path = write(scenario, replace(style, svg_text="paths"), date(2017, 11, 30), tmp_path / "p.svg")

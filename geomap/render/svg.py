@@ -4,6 +4,10 @@ matplotlib writes text as ``<text>`` when ``svg.fonttype`` is ``none``, but draw
 path effect (the white halo behind every place label) as glyph outlines. So the halo is taken off
 while writing and put back as SVG paint: a white stroke painted under the fill
 (``paint-order: stroke``), the same look as the halo in the PNG.
+
+SVG collapses a run of spaces in text to one, so a text whose spaces count (the country names,
+spaced out letter by letter with three spaces between words: "S A U D I   A R A B I A") is marked
+``xml:space="preserve"``, or a browser or drawing tool reads it as "SAUDIARABIA".
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from matplotlib.text import Text
 
 HALO_ID = "geomap-halo-"
 _HALOED_TEXT = re.compile(r'(<g id="([^"]+)">\s*(?:<a [^>]*>\s*)?<text style=")')
+# a <text> holding only characters, some of which SVG's default whitespace handling would drop:
+# a leading or trailing space or a run of spaces
+_SPACED_TEXT = re.compile(r"<text (?=[^>]*>(?: [^<]*|[^<]*  [^<]*|[^<]* )</text>)")
 
 
 def _halo(text: Text) -> tuple[float, str] | None:
@@ -63,4 +70,5 @@ def write_svg_text(figure: Figure, path: Path, metadata: dict) -> None:
         )
 
     svg = _HALOED_TEXT.sub(add_stroke, path.read_text(encoding="utf-8"))
+    svg = _SPACED_TEXT.sub('<text xml:space="preserve" ', svg)
     path.write_text(svg, encoding="utf-8")
