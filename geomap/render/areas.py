@@ -102,7 +102,12 @@ class AreasLayer(Layer):
                 facecolor="#f2f2f2", edgecolor=LEGEND_GREY, hatch=AREA_HATCH, linewidth=0
             )
             entries.append(
-                LegendEntry((1, 0), "Contested area (hatched in the attacker's colour)", hatched)
+                LegendEntry(
+                    (1, 0),
+                    "Contested area (hatched in the attacker's colour)",
+                    hatched,
+                    "Contested area (hatch: attacker)",
+                )
             )
         return entries
 

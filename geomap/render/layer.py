@@ -85,11 +85,13 @@ class Scene:
 @dataclass(frozen=True)
 class LegendEntry:
     """One row of the legend. Rows of several layers with the same ``order`` and ``text`` are
-    one row showing each layer's glyph, in layer order (an area swatch behind a faction's dot)."""
+    one row showing each layer's glyph, in layer order (an area swatch behind a faction's dot).
+    ``short`` is its wording in a compact legend (a small map's), when shorter than ``text``."""
 
     order: tuple
     text: str
     handle: Any
+    short: str = ""
 
 
 class Layer:

@@ -1,5 +1,10 @@
 """The legend in the lower-left corner: the rows every other layer declares for what is on the
-map, kept while they stay the same. Its largest possible box is kept free of labels."""
+map, kept while they stay the same. Its largest possible box is kept free of labels.
+
+On a small map the legend's text is held at a readable size (``MIN_TEXT_PX`` in
+:mod:`geomap.render.canvas`) while the map shrinks, so the legend would cover more of the map the
+smaller it is (a sixth of Syria and Iraq at 640x480). There the legend is compact: its rows are
+closer together and the longest explanations shorter ("Besieged (ring: besieger)")."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from geomap.render.layer import OVERLAY, Z_LEGEND, Layer, LegendEntry, LegendSco
 from geomap.render.placement import overlaps
 
 LEGEND_TITLE = "Held by"
+SPACING = {"borderpad": 0.6, "labelspacing": 0.45}  # in font sizes
+COMPACT_SPACING = {"borderpad": 0.35, "labelspacing": 0.2, "handletextpad": 0.5}
 
 
 CORNERS = (  # where the legend may sit, in order of preference on a tie
@@ -59,14 +66,22 @@ class LegendLayer(Layer):
         self._space: tuple[float, float, float, float] | None = None
         self.corner = CORNERS[0]
 
+    def compact(self, canvas) -> bool:
+        """Whether this map's legend is compact: it is drawn on the map (not beside small
+        multiples) and its text is held larger than the map's scale (at the readable minimum)."""
+        return self in canvas.layers and canvas.legend_scale > canvas.scale * (1 + 1e-6)
+
     def rows(self, canvas, scope: LegendScope) -> tuple[list, list[str], str]:
-        """Handles, texts and title of the legend for ``scope``, in a fixed order."""
+        """Handles, texts and title of the legend for ``scope``, in a fixed order (a compact
+        legend's rows in their short words)."""
+        compact = self.compact(canvas)
         merged: dict[tuple, list] = {}
         notes = []
         for layer in canvas.layers:
             entry: LegendEntry
             for entry in layer.legend_entries(canvas, scope):
-                merged.setdefault((entry.order, entry.text), []).append(entry.handle)
+                text = entry.short if compact and entry.short else entry.text
+                merged.setdefault((entry.order, text), []).append(entry.handle)
             note = layer.legend_title_note(scope)
             if note:
                 notes.append(note)
@@ -106,8 +121,7 @@ class LegendLayer(Layer):
             handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
             framealpha=1.0,
             edgecolor="#999999",
-            borderpad=0.6,
-            labelspacing=0.45,
+            **(COMPACT_SPACING if self.compact(canvas) else SPACING),
             title=title,
             title_fontsize=canvas.style.font_sizes["legend"] + 0.5,
             alignment="left",

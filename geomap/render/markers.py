@@ -86,7 +86,7 @@ class MarkersLayer(Layer):
             if look.legend and status in scope.statuses:
                 glyphs = tuple(legend_marker(g.marker, g.size, g.face, g.edge) for g in look.legend)
                 handle = glyphs if len(glyphs) > 1 else glyphs[0]
-                entries.append(LegendEntry((2, index), look.legend_text, handle))
+                entries.append(LegendEntry((2, index), look.legend_text, handle, look.legend_short))
         shapes = canvas.style.marker_shapes
         for index, (kind, kinds, text) in enumerate(KIND_LEGEND):
             if scope.kinds.intersection(kinds):
@@ -98,6 +98,7 @@ class MarkersLayer(Layer):
                     (4, 0),
                     f"Faded: last claim over {canvas.style.stale_after_days} days old",
                     legend_marker("o", 7, LEGEND_GREY, "white", alpha=STALE_ALPHA),
+                    f"Faded: claim over {canvas.style.stale_after_days} days old",
                 )
             )
         return entries

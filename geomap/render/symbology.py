@@ -51,6 +51,7 @@ class StatusLook:
     glyphs: tuple[Glyph, ...]
     legend: tuple[LegendGlyph, ...] = ()  # no legend row when empty
     legend_text: str = ""
+    legend_short: str = ""  # the words in a compact legend (a small map's), if shorter
 
 
 G, L = LEGEND_GREY, LEGEND_LIGHT
@@ -65,6 +66,7 @@ STATUS_LOOKS: dict[str, StatusLook] = {
         ),
         (LegendGlyph(LEFT_HALF, 8, G, "none"), LegendGlyph(RIGHT_HALF, 8, L, "none")),
         "Contested (left: holder, right: attacker)",
+        "Contested (holder | attacker)",
     ),
     "besieged": StatusLook(
         None,
@@ -74,6 +76,7 @@ STATUS_LOOKS: dict[str, StatusLook] = {
         ),
         (LegendGlyph("o", 13, L, "white"), LegendGlyph("o", 7.5, G, "white")),
         "Besieged (centre: holder, ring: besieger)",
+        "Besieged (ring: besieger)",
     ),
     "unknown": StatusLook(
         None,
