@@ -21,6 +21,7 @@ FILES = [
     "basemap/provinces.geojson",
     "basemap/rivers.geojson",
     "basemap/lakes.geojson",
+    "basemap/settlements.geojson",
     "places.geojson",
     "sources.yaml",
     "snapshots/2022-02-24.yaml",
@@ -50,7 +51,7 @@ wikipedia-kherson-counteroffensive:
 SNAPSHOTS = {
     "2022-02-24": "date: 2022-02-24\nsource: wikipedia-battle-of-kherson\ncontrol:\n"
     "  kyiv: ukraine\n  kharkiv: ukraine\n  kherson: ukraine\n  mariupol: ukraine\n"
-    "  bakhmut: ukraine\n",
+    "  bakhmut: ukraine\n  ukraine-baseline: ukraine\n",
     "2022-03-02": "date: 2022-03-02\nsource: wikipedia-battle-of-kherson\ncontrol:\n"
     "  kherson: russia\n  mariupol:\n    holder: ukraine\n    status: besieged\n    by: russia\n",
     "2022-05-20": "date: 2022-05-20\nsource: wikipedia-siege-of-mariupol\ncontrol:\n"
@@ -73,7 +74,8 @@ def ukraine(tmp_path_factory) -> Path:
     assert result.stdout.splitlines() == [str(folder / name) for name in FILES]
 
     places = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
-    assert [f["id"] for f in places["features"]] == ["kyiv"]  # the most populous place
+    # the most populous place, and the country as a baseline area
+    assert [f["id"] for f in places["features"]] == ["kyiv", "ukraine-baseline"]
     for name in ("Kharkiv", "Kherson", "Mariupol", "Bakhmut"):
         found = invoke("places", "find", name, "--country", "UA", "--format", "json")
         best = json.loads(found.stdout)[0]
@@ -134,7 +136,7 @@ def test_init_writes_a_scenario_that_validates_as_written(tmp_path):
     check = invoke("validate", "--scenario", folder / "scenario.yaml")
     assert check.exit_code == 0, check.output
     assert check.stdout.endswith(
-        "ok: 1 places, 2 factions, 1 snapshots, 1 assertions, 1 sources, 2023-04-15 to 2023-04-15\n"
+        "ok: 3 places, 2 factions, 1 snapshots, 2 assertions, 1 sources, 2023-04-15 to 2023-04-15\n"
     )
     text = (folder / "scenario.yaml").read_text(encoding="utf-8")
     assert "focus_countries: [SD, SS]" in text
@@ -193,7 +195,7 @@ def test_assign_draws_a_disputed_province_with_another_country(tmp_path):
 def test_the_new_scenario_validates_renders_compares_and_batches(ukraine, tmp_path):
     check = invoke("validate", "--scenario", ukraine)
     assert check.exit_code == 0, check.output
-    assert "ok: 5 places, 2 factions, 4 snapshots" in check.stdout
+    assert "ok: 6 places, 2 factions, 4 snapshots" in check.stdout
 
     out = tmp_path / "june.png"
     result = invoke("render", "--scenario", ukraine, "--date", "2022-06", "--out", out)
@@ -259,6 +261,66 @@ def test_the_example_place_lies_in_its_country_even_where_islands_are_simplified
     folder = tmp_path / "pitcairn"
     assert invoke("init", folder, "--countries", "PN", "--date", "2020-01-01").exit_code == 0
     places = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
-    assert [f["id"] for f in places["features"]] == ["example-place"]
+    assert [f["id"] for f in places["features"]] == ["example-place", "pitcairn-baseline"]
     check = invoke("validate", "--scenario", folder / "scenario.yaml")
     assert check.exit_code == 0, check.output
+
+
+def area_rows(scenario: Path, day: str) -> dict[str, dict]:
+    args = ("area", "--scenario", scenario, "--from", day, "--to", day, "--by", "country")
+    result = invoke(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {row["faction"]: row for row in json.loads(result.stdout)}
+
+
+def test_as_written_the_baseline_gives_the_whole_country_to_the_government(tmp_path):
+    folder = tmp_path / "ua"
+    assert invoke("init", folder, "-c", "UA", "--date", "2022-02-24").exit_code == 0
+    snapshot = (folder / "snapshots/2022-02-24.yaml").read_text(encoding="utf-8")
+    assert snapshot.endswith("  ukraine-baseline: government\n")
+    rows = area_rows(folder / "scenario.yaml", "2022-02-24")
+    assert list(rows) == ["government"]
+    # Natural Earth draws Crimea with Russia (de facto): Ukraine is about 576,000 km² without it
+    assert 560_000 < rows["government"]["held_km2"] < 590_000
+    assert rows["government"]["contested_km2"] == 0
+    # the settlements layer counts the people (GeoNames places of 15,000 people or more)
+    assert rows["government"]["population"] > 30_000_000
+
+
+def test_init_writes_the_focus_countries_settlements_with_their_people(tmp_path):
+    from shapely.geometry import shape
+
+    folder = tmp_path / "ua"
+    assert invoke("init", folder, "-c", "UA", "--date", "2022-02-24").exit_code == 0
+    layer = json.loads((folder / "basemap/settlements.geojson").read_text(encoding="utf-8"))
+    countries = json.loads((folder / "basemap/countries.geojson").read_text(encoding="utf-8"))
+    ukraine = shape(next(f for f in countries["features"] if f["id"] == "UA")["geometry"])
+    names = {f["properties"]["name"] for f in layer["features"]}
+    assert {"Kyiv", "Kharkiv", "Lviv", "Odesa"} <= names
+    assert "Simferopol" not in names  # in Russia's polygon (de facto)
+    assert all(f["properties"]["country"] == "UA" for f in layer["features"])
+    assert all(ukraine.buffer(0.05).covers(shape(f["geometry"])) for f in layer["features"])
+    assert "  settlements: basemap/settlements.geojson" in (folder / "scenario.yaml").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_with_the_baseline_the_sides_cover_the_country_and_the_invader_holds_its_towns(ukraine):
+    rows = area_rows(ukraine, "2022-06-30")
+    assert set(rows) == {"ukraine", "russia"}
+    covered = rows["ukraine"]["area_km2"] + rows["russia"]["area_km2"]
+    assert 560_000 < covered < 590_000  # every km² of Ukraine has a side
+    # Kherson and Mariupol (besieged, then taken) with the ground around them
+    assert 5_000 < rows["russia"]["area_km2"] < 30_000
+    assert rows["russia"]["population"] > 400_000
+
+
+def test_a_second_focus_countrys_baseline_is_offered_but_not_asserted(tmp_path):
+    folder = tmp_path / "sudan"
+    assert invoke("init", folder, "-c", "SD,SS", "--date", "2023-04-15").exit_code == 0
+    snapshot = (folder / "snapshots/2023-04-15.yaml").read_text(encoding="utf-8")
+    assert snapshot.endswith("  sudan-baseline: government\n  # south-sudan-baseline: government\n")
+    args = ("--from", "2023-04-15", "--to", "2023-04-15", "--by", "country", "--format", "json")
+    result = invoke("area", "--scenario", folder / "scenario.yaml", *args)
+    rows = [(row["country"], row["faction"]) for row in json.loads(result.stdout)]
+    assert rows == [("SD", "government")]  # South Sudan's ground stays unclear until asserted

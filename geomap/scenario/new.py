@@ -3,7 +3,10 @@
 Everything is made in memory first (:func:`new_scenario_files`), so a bad country code or a
 folder that already holds one of the files stops the command before anything is written.
 The basemap is cut from the bundled world layer (:mod:`geomap.world.layers`); the example place
-is the most populous gazetteer place of the first focus country.
+is the most populous gazetteer place of the first focus country. The settlements layer (the
+gazetteer's places in the focus countries, with their population) and one baseline area per
+focus country (a place of kind ``province``: the country's outline, whose holder gets the ground
+no place speaks for) make the area estimate cover the whole country from the first snapshot.
 """
 
 from __future__ import annotations
@@ -120,15 +123,22 @@ def new_scenario_files(
     files: dict[str, str] = {}
     for layer, document in cut.layers.items():
         files[f"{BASEMAP_DIR}/{layer}.geojson"] = geojson_text(document)
+    files[f"{BASEMAP_DIR}/settlements.geojson"] = _settlements_text(cut, focus)
     if example is not None:
         place_id = kebab(example.name)
-        files["places.geojson"] = _places_text(example, place_id)
+        example_feature = _example_feature(example, place_id)
     else:  # a territory with no place of 15,000 people: a point inside it
         place_id = "example-place"
-        files["places.geojson"] = _placeholder_place(cut, focus[0], place_id)
+        example_feature = _placeholder_feature(cut, focus[0], place_id)
+    baselines = [_baseline_feature(cut, code, names[code]) for code in focus]
+    files["places.geojson"] = _places_text(example_feature, baselines)
+    baseline_lines = "".join(
+        f"  {'' if i == 0 else '# '}{feature['id']}: government\n"
+        for i, feature in enumerate(baselines)
+    )
     files["sources.yaml"] = SOURCES.format(day=day.isoformat())
     files[f"snapshots/{day.isoformat()}.yaml"] = SNAPSHOT.format(
-        day=day.isoformat(), place=place_id
+        day=day.isoformat(), place=place_id, baselines=baseline_lines
     )
     files["scenario.yaml"] = SCENARIO.format(
         title=_yaml_text(title),
@@ -142,6 +152,7 @@ def new_scenario_files(
         title=title,
         focus=", ".join(focus),
         place=place_id,
+        baseline=baselines[0]["id"],
         day=day.isoformat(),
         assigned=", ".join(f"{p}→{c}" for p, c in sorted((assign or {}).items())) or "none",
     )
@@ -200,9 +211,9 @@ def _latin(text: str) -> bool:
     return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
 
 
-def _places_text(place, place_id: str) -> str:
+def _example_feature(place, place_id: str) -> dict:
     aliases = [a for a in place.alternates if _latin(a) and a != place.name][:ALIASES_KEPT]
-    feature = {
+    return {
         "type": "Feature",
         "id": place_id,
         "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
@@ -216,15 +227,14 @@ def _places_text(place, place_id: str) -> str:
             "geonameid": place.geonameid,
         },
     }
-    return json.dumps({"type": "FeatureCollection", "features": [feature]}, indent=2) + "\n"
 
 
-def _placeholder_place(cut, country: str, place_id: str) -> str:
+def _placeholder_feature(cut, country: str, place_id: str) -> dict:
     from shapely.geometry import shape
 
     feature = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
     point = shape(feature["geometry"]).representative_point()
-    body = {
+    return {
         "type": "Feature",
         "id": place_id,
         "geometry": {"type": "Point", "coordinates": [round(point.x, 4), round(point.y, 4)]},
@@ -237,7 +247,67 @@ def _placeholder_place(cut, country: str, place_id: str) -> str:
             "rank": 1,
         },
     }
-    return json.dumps({"type": "FeatureCollection", "features": [body]}, indent=2) + "\n"
+
+
+def _baseline_feature(cut, country: str, name: str) -> dict:
+    """The country's outline as a place of kind ``province``: a baseline whose holder gets the
+    ground of the country that no place speaks for (docs/territory.md, "The rule")."""
+    outline = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
+    place_id = f"{kebab(name)}-baseline"
+    return {
+        "type": "Feature",
+        "id": place_id,
+        "geometry": outline["geometry"],
+        "properties": {
+            "id": place_id,
+            "name": name,
+            "aliases": [],
+            "kind": "province",
+            "country": country,
+            "rank": 9,
+        },
+    }
+
+
+def _places_text(example: dict, baselines: list[dict]) -> str:
+    """The example point written out to be read and copied; the baseline outlines one line
+    each (they are long and not edited by hand)."""
+    point = json.dumps(example, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    areas = [json.dumps(f, ensure_ascii=False) for f in baselines]
+    features = ",\n".join(["    " + point, *("    " + area for area in areas)])
+    return '{\n  "type": "FeatureCollection",\n  "features": [\n' + features + "\n  ]\n}\n"
+
+
+def _settlements_text(cut, focus: tuple[str, ...]) -> str:
+    """The gazetteer's places in the focus countries with their population: the settlements
+    layer of the area estimate (cells follow the places around them; people are counted)."""
+    from shapely.geometry import shape
+
+    from geomap.scenario.checks import TOLERANCE_KM, km_outside
+    from geomap.world.gazetteer import gazetteer
+
+    outlines = {
+        f["id"]: shape(f["geometry"])
+        for f in cut.layers["countries"]["features"]
+        if f["id"] in focus
+    }
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": f"gn{p.geonameid}",
+                "name": p.name,
+                "country": p.country,
+                "population": p.population,
+                "geonameid": p.geonameid,
+            },
+            "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+        }
+        for p in sorted(gazetteer(), key=lambda p: p.geonameid)
+        if p.country in outlines and km_outside(outlines[p.country], p.lon, p.lat) <= TOLERANCE_KM
+    ]
+    rows = ",\n".join(json.dumps(f, ensure_ascii=False) for f in features)
+    return '{"type": "FeatureCollection", "features": [\n' + rows + ("\n" if rows else "") + "]}\n"
 
 
 SCENARIO = """\
@@ -270,6 +340,8 @@ basemap:
   provinces: basemap/provinces.geojson
   rivers: basemap/rivers.geojson
   lakes: basemap/lakes.geojson
+  settlements: basemap/settlements.geojson   # GeoNames places and their people: not drawn, they
+                                             # refine the area estimate and count its people
 focus_countries: [{focus}]  # drawn brighter; the map and the area estimate cover them
 
 # Optional. Without them the map fits the focus countries and the places, in a Lambert
@@ -300,7 +372,10 @@ date: {day}
 source: example-source      # default source of the entries below
 control:
   {place}: government       # short form: held by the faction `government`
-"""
+  # A baseline (an area place, the whole country): its holder gets the ground no place speaks
+  # for. Give it the side that holds the country at large, or delete the line to leave that
+  # ground unclear.
+{baselines}"""
 
 README = """\
 # {title}
@@ -318,7 +393,10 @@ What to edit, in this order (docs/new-scenario.md in the geomap repository expla
 2. `places.geojson`: one point per town, crossing, dam or base. Find coordinates with
    `geomap places find NAME --country CC`; keep `country` the two-letter code of the country
    the point lies in (`geomap validate` checks it against `basemap/countries.geojson`).
-   The example place is `{place}`.
+   The example place is `{place}`. `{baseline}` is a baseline: the whole country as one area
+   place, whose holder in the snapshots gets the ground your places leave unclear (without it,
+   shading reaches only about 40 km around each place). `basemap/settlements.geojson` (GeoNames
+   places with their people) refines the shading and lets `geomap area` count people.
 3. `sources.yaml`: replace `example-source` with real citations (publisher, title, date, url).
 4. `snapshots/`: one YAML file per dated report, `control:` place → faction. Replace
    `{day}.yaml`, then add one file per date.
