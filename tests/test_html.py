@@ -104,6 +104,8 @@ def test_the_static_layers_are_the_canvas_own_with_text_as_text(page):
     assert ">S Y R I A</text>" in under
     assert 'id="label-palmyra"' in over and ">Palmyra</text>" in over
     assert ">300 km</text>" in over or ">200 km</text>" in over  # the scale bar
+    backing = re.search(r'<g id="scale-bar">\s*<path [^>]*style="([^"]*)"', over)
+    assert backing and "fill: #ffffff" in backing.group(1)  # the scale bar's white box
 
 
 SAUDI_ARABIA = "S A U D I   A R A B I A"  # spaced out like every country name, as in the PNG

@@ -162,3 +162,76 @@ def test_the_comparison_at_1600x900_keeps_its_text_and_list_inside(scenario):
     for panel in figure.axes[:2]:
         legend = panel.get_legend().get_window_extent(renderer)
         assert legend.width * legend.height < 0.3 * panel.bbox.width * panel.bbox.height
+
+
+def _scale_bar(canvas):
+    """The scale bar's bar (its two halves) and distance labels, and the white box under them
+    (None without one): the patch of the map drawn first that is opaque white and holds them."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Rectangle
+
+    from geomap.render.furniture import ScaleBarLayer
+
+    renderer = canvas.figure.canvas.get_renderer()
+    layer = canvas.layer(ScaleBarLayer)
+    parts = [a for a in layer.artists if isinstance(a, (Rectangle, Text))]
+    assert len(parts) == 5 and [t.get_text() for t in parts if isinstance(t, Text)][1] == "150"
+    extents = [part.get_window_extent(renderer) for part in parts]
+    children = canvas.ax.get_children()
+    for patch in canvas.ax.patches:
+        box = patch.get_window_extent(renderer)
+        if to_rgba(patch.get_facecolor()) == (1, 1, 1, 1) and all(
+            box.x0 <= e.x0 and e.x1 <= box.x1 and box.y0 <= e.y0 and e.y1 <= box.y1 for e in extents
+        ):
+            under = all(
+                (patch.get_zorder(), children.index(patch)) < (p.get_zorder(), children.index(p))
+                for p in parts
+            )
+            return parts, patch if under else None
+    return parts, None
+
+
+def test_the_scale_bar_and_its_distances_sit_on_a_white_box_framed_like_the_legend(drawn):
+    from matplotlib.colors import to_rgba
+
+    renderer = drawn.figure.canvas.get_renderer()
+    _, backing = _scale_bar(drawn)
+    assert backing is not None  # the coast and borders ran through the bar and "150"
+    box = backing.get_window_extent(renderer)
+    frame = drawn.ax.get_legend().get_frame()
+    assert to_rgba(backing.get_edgecolor()) == to_rgba(frame.get_edgecolor())
+    assert backing.get_linewidth() == frame.get_linewidth()
+    # in the lower-right corner as far from the map's edges as the legend in the lower left
+    legend = frame.get_window_extent(renderer)
+    axes = drawn.ax.bbox
+    assert drawn.legend.corner[0] == "lower left"
+    assert abs((axes.x1 - box.x1) - (legend.x0 - axes.x0)) <= 1
+    assert abs(box.y0 - legend.y0) <= 1
+    # place labels keep clear of it
+    for text in drawn.ax.texts:
+        if (text.get_gid() or "").startswith("label-"):
+            label = text.get_window_extent(renderer)
+            assert not label.overlaps(box), text.get_text()
+
+
+def test_behind_the_scale_bar_distances_is_the_white_box_not_the_coast(scenario):
+    # on the default map the Gulf's coast and Kuwait's border ran through "150"
+    style = load_style(scenario.style_path)
+    canvas = make_canvas(scenario, style, size_px=(1600, 1200), dpi=150)
+    draw_day(canvas, scenario, style, date(2017, 11, 30))
+    canvas.to_rgba()
+    renderer = canvas.figure.canvas.get_renderer()
+    parts, _ = _scale_bar(canvas)
+    labels = [part for part in parts if isinstance(part, Text)]
+    height = canvas.size_px[1]
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    for label in labels:  # what lies behind them: the map without their ink
+        label.set_alpha(0)
+    # drawn as one map, and as a series frame is (the scale bar's pixels kept and blended)
+    for pixels in (canvas.to_rgba(), canvas.fast_rgba()):
+        for label, box in zip(labels, boxes, strict=True):
+            behind = pixels[
+                round(height - box.y1) : round(height - box.y0), round(box.x0) : round(box.x1), :3
+            ]
+            assert behind.size > 0
+            assert (behind == 255).all(), label.get_text()

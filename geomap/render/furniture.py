@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.patches import Rectangle
+import matplotlib
+from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.transforms import Bbox
 
 from geomap.render.layer import FRAME, OVERLAY, STATIC, Z_FURNITURE, Layer, Scene
+from geomap.render.legend import CORNERS, FRAME_EDGE, FRAME_ROUNDING
 from geomap.scenario.cache import kept_xy
 
 TITLE_Y = 0.972
@@ -16,6 +19,10 @@ INK = "#333333"
 
 
 class ScaleBarLayer(Layer):
+    """The scale bar in the lower-right corner: a bar of two halves and its distances on a white
+    box framed like the legend, so coast and border lines never run through them. The box
+    mirrors the legend's place in the lower-left corner (the same margins)."""
+
     lifetime = OVERLAY
 
     def setup(self, canvas) -> None:
@@ -28,6 +35,20 @@ class ScaleBarLayer(Layer):
         left = right - length_km * 1000
         bottom = y0 + (y1 - y0) * 0.035
         half = length_km * 500
+        size = canvas.style.font_sizes["legend"]
+        # added first, so it draws under the bar and labels; placed once they are laid out
+        backing = FancyBboxPatch(
+            (left, bottom),
+            0,
+            0,
+            facecolor="white",
+            edgecolor=FRAME_EDGE,
+            snap=True,
+            zorder=Z_FURNITURE,
+        )
+        backing.set_gid("scale-bar")
+        ax.add_patch(backing)
+        self.artists.append(backing)
         for index in range(2):
             patch = Rectangle(
                 (left + index * half, bottom),
@@ -40,7 +61,6 @@ class ScaleBarLayer(Layer):
             )
             ax.add_patch(patch)
             self.artists.append(patch)
-        size = canvas.style.font_sizes["legend"]
         ticks = ((left, "0"), (left + half, f"{length_km // 2:g}"), (right, f"{length_km} km"))
         for x, text in ticks:
             self.artists.append(
@@ -54,16 +74,49 @@ class ScaleBarLayer(Layer):
                     zorder=Z_FURNITURE,
                 )
             )
-        corners = canvas.data_to_px([left, right], [bottom, bottom + height * 5])
+        box = self._place(canvas, backing, size)
+        left, bottom = self.artists[1].get_xy()
+        corners = canvas.data_to_px([left, left + 2 * half], [bottom, bottom + height * 5])
         pad = canvas.scale * canvas.dpi / 150  # the reference map's pixels at this size
+        # labels keep clear of the bar and of its box (as of the legend's, 2 pixels out)
         canvas.obstacles_px.append(
             (
-                corners[0, 0] - 12 * pad,
-                corners[0, 1] - 4 * pad,
-                corners[1, 0] + 24 * pad,
-                corners[1, 1] + 4 * pad,
+                min(corners[0, 0] - 12 * pad, box.x0 - 2),
+                min(corners[0, 1] - 4 * pad, box.y0 - 2),
+                max(corners[1, 0] + 24 * pad, box.x1 + 2),
+                max(corners[1, 1] + 4 * pad, box.y1 + 2),
             )
         )
+
+    def _place(self, canvas, backing, size: float) -> Bbox:
+        """Fit the white box to the bar and its labels (0.4 font sizes around them) and move
+        them all into the lower-right corner, as far from the map's edges as the legend's frame
+        is in its corner; the box's pixels."""
+        renderer = canvas.figure.canvas.get_renderer()
+        parts = [artist.get_window_extent(renderer) for artist in self.artists[1:]]
+        font_px = size * canvas.dpi / 72
+        box = Bbox.union(parts).padded(0.4 * font_px)
+        axes = canvas.ax.bbox
+        _, (anchor_x, anchor_y) = next(c for c in CORNERS if c[0] == "lower right")
+        margin = matplotlib.rcParams["legend.borderaxespad"] * font_px
+        dx = axes.x0 + anchor_x * axes.width - margin - box.x1
+        dy = axes.y0 + anchor_y * axes.height + margin - box.y0
+        box = box.translated(dx, dy)
+        x0, y0, x1, y1 = canvas.bounds
+        metres_x, metres_y = (x1 - x0) / axes.width, (y1 - y0) / axes.height
+        for artist in self.artists[1:]:
+            if isinstance(artist, Rectangle):
+                artist.set_xy((artist.get_x() + dx * metres_x, artist.get_y() + dy * metres_y))
+            else:
+                tx, ty = artist.get_position()
+                artist.set_position((tx + dx * metres_x, ty + dy * metres_y))
+        (bx0, by0), (bx1, by1) = canvas.ax.transData.inverted().transform(box.get_points())
+        backing.set_bounds(bx0, by0, bx1 - bx0, by1 - by0)
+        # the legend's rounded corners (their radius in map metres, as many pixels across as up)
+        radius = FRAME_ROUNDING * font_px * metres_x
+        backing.set_boxstyle("round", pad=0, rounding_size=radius)
+        backing.set_mutation_aspect(metres_y / metres_x)
+        return box
 
 
 class NorthArrowLayer(Layer):

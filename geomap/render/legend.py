@@ -15,6 +15,8 @@ from geomap.render.layer import OVERLAY, Z_LEGEND, Layer, LegendEntry, LegendSco
 from geomap.render.placement import overlaps
 
 LEGEND_TITLE = "Held by"
+FRAME_EDGE = "#999999"  # the legend's frame; the scale bar's backing is framed the same
+FRAME_ROUNDING = 0.2  # its corners' radius, in font sizes (matplotlib's rounded legend frame)
 SPACING = {"borderpad": 0.6, "labelspacing": 0.45}  # in font sizes
 COMPACT_SPACING = {"borderpad": 0.35, "labelspacing": 0.2, "handletextpad": 0.5}
 
@@ -120,7 +122,7 @@ class LegendLayer(Layer):
             markerscale=canvas.legend_scale,
             handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},
             framealpha=1.0,
-            edgecolor="#999999",
+            edgecolor=FRAME_EDGE,
             **(COMPACT_SPACING if self.compact(canvas) else SPACING),
             title=title,
             title_fontsize=canvas.style.font_sizes["legend"] + 0.5,
