@@ -453,14 +453,19 @@ def build(args: argparse.Namespace) -> int:
         print(f"{len(problems.errors)} error(s); nothing written", file=sys.stderr)
         return 1
 
-    areas = write_geojson(out_path, places)
+    areas = baseline_features(
+        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
+    )
+    write_geojson(out_path, places, areas)
     replace_section(
-        attribution_path, ATTRIBUTION_HEADING, attribution_section(places, wheel.name, wheel_sha)
+        attribution_path,
+        ATTRIBUTION_HEADING,
+        attribution_section(places, areas, wheel.name, wheel_sha),
     )
     n_geo = sum(1 for p in places if p["geonameid"] is not None)
     print(
         f"wrote {out_path.relative_to(ROOT)}: {len(places)} places "
-        f"({n_geo} from GeoNames, {len(places) - n_geo} from other sources) and {areas} areas"
+        f"({n_geo} from GeoNames, {len(places) - n_geo} from other sources) and {len(areas)} areas"
         f" (scripts/baselines.yaml); updated {attribution_path.relative_to(ROOT)}"
     )
     return 0
@@ -484,8 +489,8 @@ def print_table(places: list[dict], method: str) -> None:
         )
 
 
-def write_geojson(path: Path, places: list[dict]) -> int:
-    """Write the places and the areas of scripts/baselines.yaml; returns how many areas."""
+def write_geojson(path: Path, places: list[dict], areas: list[dict]) -> None:
+    """Write the places, then the areas of scripts/baselines.yaml (GeoJSON features)."""
     features = []
     for p in places:
         features.append(
@@ -505,17 +510,14 @@ def write_geojson(path: Path, places: list[dict]) -> int:
                 },
             }
         )
-    areas = baseline_features(
-        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
-    )
-    features += areas
-    doc = {"type": "FeatureCollection", "features": features}
+    doc = {"type": "FeatureCollection", "features": features + areas}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return len(areas)
 
 
-def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> str:
+def attribution_section(
+    places: list[dict], areas: list[dict], wheel_name: str, wheel_sha: str
+) -> str:
     n_geo = sum(1 for p in places if p["geonameid"] is not None)
     lines = [
         ATTRIBUTION_HEADING,
@@ -542,9 +544,7 @@ def attribution_section(places: list[dict], wheel_name: str, wheel_sha: str) -> 
         " `data/geo/provinces.geojson`), and zones drawn as circles of a sourced radius:",
         "",
     ]
-    for feature in baseline_features(
-        ROOT / "scripts" / "baselines.yaml", ROOT / "data" / "geo" / "provinces.geojson"
-    ):
+    for feature in areas:
         props = feature["properties"]
         lines.append(
             f"- `{props['id']}` ({props['name']}, {props['kind']}): {props['coord_source']}"

@@ -194,9 +194,13 @@ def _first_inside(cut, country: str, places: list):
 
     from geomap.scenario.checks import TOLERANCE_KM, km_outside
 
-    feature = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
-    outline = shape(feature["geometry"])
+    outline = shape(_country_feature(cut, country)["geometry"])
     return next((p for p in places if km_outside(outline, p.lon, p.lat) <= TOLERANCE_KM), None)
+
+
+def _country_feature(cut, country: str) -> dict:
+    """The country's feature of the cut basemap."""
+    return next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
 
 
 def _joined(names: list[str]) -> str:
@@ -232,8 +236,7 @@ def _example_feature(place, place_id: str) -> dict:
 def _placeholder_feature(cut, country: str, place_id: str) -> dict:
     from shapely.geometry import shape
 
-    feature = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
-    point = shape(feature["geometry"]).representative_point()
+    point = shape(_country_feature(cut, country)["geometry"]).representative_point()
     return {
         "type": "Feature",
         "id": place_id,
@@ -252,7 +255,7 @@ def _placeholder_feature(cut, country: str, place_id: str) -> dict:
 def _baseline_feature(cut, country: str, name: str) -> dict:
     """The country's outline as a place of kind ``province``: a baseline whose holder gets the
     ground of the country that no place speaks for (docs/territory.md, "The rule")."""
-    outline = next(f for f in cut.layers["countries"]["features"] if f["id"] == country)
+    outline = _country_feature(cut, country)
     place_id = f"{kebab(name)}-baseline"
     return {
         "type": "Feature",
@@ -286,11 +289,7 @@ def _settlements_text(cut, focus: tuple[str, ...]) -> str:
     from geomap.scenario.checks import TOLERANCE_KM, km_outside
     from geomap.world.gazetteer import gazetteer
 
-    outlines = {
-        f["id"]: shape(f["geometry"])
-        for f in cut.layers["countries"]["features"]
-        if f["id"] in focus
-    }
+    outlines = {code: shape(_country_feature(cut, code)["geometry"]) for code in focus}
     features = [
         {
             "type": "Feature",
