@@ -58,7 +58,9 @@ def test_provinces_on_one_side_of_a_river_are_the_part_of_their_union_on_that_si
         "  - {id: east-bank, name: E, country: AA, provinces: [AA-E], river: river,"
         " side_of: [3, 1]}\n"
         "  - {id: west-of-river, name: W, country: AA, provinces: [AA-W, AA-E], river: river,"
-        " side_of: [0.5, 1]}\n",
+        " side_of: [0.5, 1]}\n"
+        "  - {id: east-province-west-bank, name: P, country: AA, provinces: [AA-E], river: river,"
+        " side_of: [1.5, 1]}\n",
     )
     east, origin = found["east-bank"]
     assert east.equals(box(2, 0, 4, 2))
@@ -67,6 +69,8 @@ def test_provinces_on_one_side_of_a_river_are_the_part_of_their_union_on_that_si
         " GSHHG river, the side of (3, 1)"
     )
     assert found["west-of-river"][0].equals(box(0, 0, 2, 2))
+    # the province's part only, not the whole west bank of the country
+    assert found["east-province-west-bank"][0].equals(box(1, 0, 2, 2))
 
 
 def test_provinces_alone_and_a_river_side_alone_still_work(baselines, geo):
