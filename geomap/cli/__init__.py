@@ -87,7 +87,8 @@ def _leave(status: int) -> None:
     """End the process at once, with its output flushed: a command that drew a map holds
     hundreds of thousands of objects, and freeing them one by one at exit takes longer than
     some commands (0.1-0.2 s); the system takes the memory back whole. Every file is written
-    and closed, and every worker process joined, before a command returns."""
+    and closed, and every worker process joined, before a command returns. ``click.echo``
+    flushes what it writes; the flush here is for any other write a command may add."""
     import os
     import sys
 

@@ -7,29 +7,24 @@ from functools import lru_cache
 import numpy as np
 
 
-@lru_cache(maxsize=8)
-def _transformer(projection: str):
+@lru_cache(maxsize=16)
+def _transformer(source: str, target: str):
     from pyproj import Transformer
 
-    return Transformer.from_crs("EPSG:4326", projection, always_xy=True)
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def project_xy(projection: str, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """Project arrays of longitude and latitude to map metres."""
-    x, y = _transformer(projection).transform(np.asarray(lon, float), np.asarray(lat, float))
+    forward = _transformer("EPSG:4326", projection)
+    x, y = forward.transform(np.asarray(lon, float), np.asarray(lat, float))
     return np.asarray(x), np.asarray(y)
-
-
-@lru_cache(maxsize=8)
-def _inverse(projection: str):
-    from pyproj import Transformer
-
-    return Transformer.from_crs(projection, "EPSG:4326", always_xy=True)
 
 
 def unproject_xy(projection: str, x, y) -> tuple[np.ndarray, np.ndarray]:
     """Map metres back to arrays of longitude and latitude."""
-    lon, lat = _inverse(projection).transform(np.asarray(x, float), np.asarray(y, float))
+    inverse = _transformer(projection, "EPSG:4326")
+    lon, lat = inverse.transform(np.asarray(x, float), np.asarray(y, float))
     return np.asarray(lon), np.asarray(lat)
 
 

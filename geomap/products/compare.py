@@ -44,7 +44,7 @@ def build_comparison(
     """The comparison figure (not yet written)."""
     from geomap.products.map import resolve
     from geomap.scenario.project import Project
-    from geomap.territory.areas import AREA_NOTE, estimate_on
+    from geomap.territory.areas import AREA_NOTE
 
     dpi = dpi or style.dpi
     width, height = size_px or COMPARE_SIZE_PX
@@ -59,9 +59,8 @@ def build_comparison(
         after = resolve(scenario, second, style)
         records = event_records(scenario, first, second)
         changed = {r["id"] for r in records}
-        model = project.territory
         canvases = []
-        estimates = {day: estimate_on(scenario, model, day) for day in (first, second)}
+        estimates = {day: project.estimate(day) for day in (first, second)}
         any_contested = any(bool(e.contested) for e in estimates.values())
         ringed = {first: [], second: [p for p in after if p.place.id in changed]}
         for rect, places, day in ((LEFT, before, first), (RIGHT, after, second)):

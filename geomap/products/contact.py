@@ -24,7 +24,8 @@ TITLE_PX, LEGEND_ROWS_PX, CREDIT_PX, GAP_PX, PANEL_TITLE_PX = 64, 30, 30, 14, 26
 def focus_extent_lonlat(scenario: Scenario, basemap) -> tuple[float, float, float, float]:
     """The lon/lat box around the focus countries (the scenario's extent without any)."""
     import shapely
-    from pyproj import Transformer
+
+    from geomap.domain.projection import unproject_xy
 
     countries = basemap.get("countries")
     if countries is None or not scenario.focus_countries:
@@ -46,9 +47,10 @@ def focus_extent_lonlat(scenario: Scenario, basemap) -> tuple[float, float, floa
         [np.full(32, y0), y0 + (y1 - y0) * steps, np.full(32, y1), y0 + (y1 - y0) * steps]
     )
     xs = np.clip(xs, x0 - pad_x, x1 + pad_x)
-    inverse = Transformer.from_crs(scenario.projection, "EPSG:4326", always_xy=True)
-    lon, lat = inverse.transform(
-        np.concatenate([xs - pad_x, xs + pad_x]), np.concatenate([ys - pad_y, ys + pad_y])
+    lon, lat = unproject_xy(
+        scenario.projection,
+        np.concatenate([xs - pad_x, xs + pad_x]),
+        np.concatenate([ys - pad_y, ys + pad_y]),
     )
     return (float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat)))
 

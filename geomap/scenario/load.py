@@ -110,7 +110,9 @@ def load_scenario(
     """
     from geomap.scenario.cache import load_cached
 
-    return load_cached(resolve_scenario_path(path), check_everything, parse_scenario)
+    # a scenario read back from the cache is as many objects as a parsed one
+    with collector_paused():
+        return load_cached(resolve_scenario_path(path), check_everything, parse_scenario)
 
 
 def parse_scenario(
