@@ -72,7 +72,7 @@ def test_the_page_is_one_file_under_5_mb_with_everything_inline(page):
 
 
 def point_places(scenario) -> set[str]:
-    return {p.id for p in scenario.places.values() if p.geometry.geom_type == "Point"}
+    return {p.id for p in scenario.places.values() if not p.is_area}
 
 
 def test_the_page_holds_every_place_with_its_assertions_and_sources(page, scenario):

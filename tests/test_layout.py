@@ -207,7 +207,12 @@ def test_the_scale_bar_and_its_distances_sit_on_a_white_box_framed_like_the_lege
     assert drawn.legend.corner[0] == "lower left"
     assert abs((axes.x1 - box.x1) - (legend.x0 - axes.x0)) <= 1
     assert abs(box.y0 - legend.y0) <= 1
-    # place labels keep clear of it
+    # place labels keep clear of it: the whole box is kept free for them (no label need be near
+    # the corner on this map for this to fail without it), and none overlaps it
+    assert any(
+        x0 <= box.x0 and y0 <= box.y0 and x1 >= box.x1 and y1 >= box.y1
+        for x0, y0, x1, y1 in drawn.obstacles_px
+    )
     for text in drawn.ax.texts:
         if (text.get_gid() or "").startswith("label-"):
             label = text.get_window_extent(renderer)

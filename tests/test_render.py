@@ -297,6 +297,6 @@ def test_places_that_are_areas_get_no_marker_their_ground_is_shaded():
     assert at("al-tanf") and at("erbil")  # towns and sites keep their markers
     for area in ("kurdistan-region", "homs-governorate", "al-tanf-zone"):
         assert not at(area)
-    points = {p.id for p in scenario.places.values() if p.geometry.geom_type == "Point"}
+    points = {p.id for p in scenario.places.values() if not p.is_area}
     positions = {scenario.places[p].lonlat for p in points}
     assert len({tuple(xy) for xy in np.round(markers, 3)}) == len(positions)

@@ -73,7 +73,7 @@ def build_comparison(
                 focus_countries=scenario.focus_countries,
                 figure=figure,
                 rect=rect,
-                places_lonlat=[p.lonlat for p in scenario.places.values()],
+                places_lonlat=[p.lonlat for p in scenario.places.values() if not p.is_area],
             )
             canvas.draw(
                 MapFrame(day, long_date(day), ""),

@@ -67,7 +67,7 @@ def build_contact_sheet(scenario: Scenario, style: Style, days: Sequence[date]) 
     from geomap.render.furniture import figure_title, fit_width
     from geomap.render.layer import LegendScope
     from geomap.scenario.project import Project
-    from geomap.territory.areas import AREA_NOTE, estimate_on
+    from geomap.territory.areas import AREA_NOTE
 
     days = list(days)
     dpi = style.dpi
@@ -93,7 +93,6 @@ def build_contact_sheet(scenario: Scenario, style: Style, days: Sequence[date]) 
     ]
     height = panels_bottom + 200 + CREDIT_PX  # provisional: the legend decides the rest
     panel_style = replace(style, label_max_rank=1)  # small maps name the main places only
-    model = project.territory
     with matplotlib.rc_context(rc_params(style)):
         figure = new_figure((width, height), dpi)
         scopes, canvas = [], None
@@ -111,7 +110,7 @@ def build_contact_sheet(scenario: Scenario, style: Style, days: Sequence[date]) 
             )
             canvas.ax.set_gid(f"panel-{day.isoformat()}")
             places = resolve(scenario, day, style)
-            territory = estimate_on(scenario, model, day)
+            territory = project.estimate(day)
             canvas.draw(MapFrame(day, long_date(day), ""), places, areas=territory)
             for text in canvas.ax.texts:  # each panel's date, as large as the legend's title
                 if text.get_gid() == "title":

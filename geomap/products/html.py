@@ -194,7 +194,7 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
         area_fill_colour,
     )
     from geomap.scenario.project import Project
-    from geomap.territory.areas import AREA_NOTE, estimate_on
+    from geomap.territory.areas import AREA_NOTE
 
     figure_h_px = canvas.figure.bbox.height
     pt = 72 / canvas.dpi
@@ -259,14 +259,14 @@ def page_data(scenario: Scenario, style: Style, days: Sequence[date], canvas) ->
             }
         )
     # areas of every frame, each distinct outline once
-    model = Project.of(scenario).territory
+    project = Project.of(scenario)
     outlines: dict[str, int] = {}
     frames = []
     import shapely
 
     tolerance_m = _SIMPLIFY_PT / pt * (canvas.bounds[2] - canvas.bounds[0]) / canvas.ax.bbox.width
     for day in days:
-        territory = estimate_on(scenario, model, day)
+        territory = project.estimate(day)
         shown = []
         order = {f: i for i, f in enumerate(scenario.factions)}
         for faction in sorted(territory.held, key=lambda f: (order.get(f, len(order)), f)):

@@ -47,7 +47,7 @@ def make_canvas(
         size_px=size_px,
         dpi=dpi,
         source_urls={c.id: c.url for c in scenario.citations.values() if c.url},
-        places_lonlat=[p.lonlat for p in scenario.places.values()],
+        places_lonlat=[p.lonlat for p in scenario.places.values() if not p.is_area],
     )
 
 

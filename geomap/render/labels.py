@@ -119,16 +119,14 @@ class LabelsLayer(Layer):
 
     def pixels_key(self, canvas) -> str | None:
         """The labels' pixels depend on their placement (which covers the places, texts, fonts
-        and resolution), their halo and leader lines, the figure's size and the map's extent, and
-        matplotlib's settings."""
+        and resolution), their halo, the figure's size and the map's extent, and matplotlib's
+        settings (the leader lines' colour and width are geomap's code, in every entry's key)."""
         if self.placement is None:
             return None
         inputs = (
             self.placement,
             canvas.style.colours["halo"],
             canvas.scale,
-            LEADER_COLOUR,
-            LEADER_WIDTH,
             tuple(canvas.size_px),
             float(canvas.dpi),
             tuple(map(float, canvas.ax.get_position().bounds)),
@@ -172,14 +170,17 @@ def placement_key(requests, fonts, frame, obstacles, dpi: float) -> str:
     FreeType's versions and their text settings (and geomap's code, as every cache entry)."""
     import os
 
-    import matplotlib
     from matplotlib import ft2font
     from matplotlib.font_manager import findfont
 
+    files: dict = {}  # one look-up per font (labels share two or three), not per label
+
     def font_file(prop) -> tuple:
-        path = findfont(prop)
-        status = os.stat(path)
-        return (path, status.st_size, status.st_mtime_ns)
+        if prop not in files:
+            path = findfont(prop)
+            status = os.stat(path)
+            files[prop] = (path, status.st_size, status.st_mtime_ns)
+        return files[prop]
 
     texts = []
     for request in requests:
