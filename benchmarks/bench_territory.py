@@ -40,9 +40,7 @@ def fresh_cache(model) -> None:
     """Forget what ``model`` remembers between estimates (so the next one is a first one)."""
     from geomap.territory.cells import UnionCache
 
-    for name, value in list(vars(model).items()):
-        if isinstance(value, UnionCache):
-            setattr(model, name, UnionCache())
+    model._unions = UnionCache()
 
 
 def main() -> None:

@@ -128,8 +128,15 @@ class _Country:
         # checked once, and an overlay union on the grid is used if they do not.
         present = [cell for cell in self.cells if cell is not None and not cell.is_empty]
         self.is_coverage = bool(present) and bool(shapely.coverage_is_valid(np.array(present)))
-        self.near_misses = near_misses(self.cells)  # cells whose unions the grid still changes
+        # the cells whose unions the grid still changes, kept as the cells themselves: their ids
+        # (what the unions look up) are only good in this process, so they are taken when asked
+        missed = near_misses(self.cells)
+        self.near_miss_cells = tuple(c for c in self.cells if c is not None and id(c) in missed)
         self.pieces: dict[tuple[int, str], Any] = {}  # besieged cores and rings, made on demand
+
+    @property
+    def near_misses(self) -> frozenset[int]:
+        return frozenset(map(id, self.near_miss_cells))
 
 
 class TerritoryModel:

@@ -5,9 +5,10 @@ other input: a part farther than a couple of grid cells from every part of the o
 out as it went in. The estimate's classes are made of many parts (a faction's pockets, the two
 countries' halves of a class), so these functions find the parts that come near each other with
 an STRtree and overlay only those, passing every other part through untouched. The result is the
-plain overlay's (after :func:`shapely.normalize`), at a cost that grows with the length of the
-shared edges rather than with the size of the classes: no step compares every class with every
-other.
+plain overlay's up to slivers of a few grid cells (the noding of a whole overlay can move a vertex
+that a local one leaves; on the bundled data the largest difference is 0.034 km²), at a cost
+that grows with the length of the shared edges rather than with the size of the classes: no step
+compares every class with every other.
 """
 
 from __future__ import annotations
