@@ -279,7 +279,8 @@ def main() -> None:
                 f"{naive / marginal:.1f}x faster, {1 / marginal:.1f} frames/s",
             ),
         ]
-        early, late, peak = memory_run(args.memory_frames, out)
+        if args.memory_frames > 0:
+            early, late, peak = memory_run(args.memory_frames, out)
 
         def cpu(command: list[str]) -> float:
             return CPU[" ".join(command[1:])]
@@ -307,11 +308,12 @@ def main() -> None:
     print(f"{'CPU time (user + system), least of the runs':48} {'seconds':>9}  note")
     for name, seconds, note in cpu_rows:
         print(f"{name:48} {seconds:9.3f}  {note}")
-    print(
-        f"{'memory, ' + str(args.memory_frames) + '-frame series':48} "
-        f"RSS {early:.0f} MB after 10% of frames, {late:.0f} MB at the end, "
-        f"peak {peak:.0f} MB"
-    )
+    if args.memory_frames > 0:  # --memory-frames 0 skips the memory run (it takes a while)
+        print(
+            f"{'memory, ' + str(args.memory_frames) + '-frame series':48} "
+            f"RSS {early:.0f} MB after 10% of frames, {late:.0f} MB at the end, "
+            f"peak {peak:.0f} MB"
+        )
 
 
 def monthly_days(frames: int) -> list[date]:
